@@ -37,6 +37,14 @@ export class UniqueViolationError extends Error {
   }
 }
 
+/** Thrown by `listForMember` when `after` is not a cursor that `cursorOf` produced. */
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`invalid cursor: ${cursor.slice(0, 64)}`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
 export interface UserRepository {
   /** @throws UniqueViolationError('email') when the email is taken. */
   create(user: User): Promise<void>;
@@ -68,7 +76,7 @@ export interface ConversationRepository {
   findByDirectKey(directKey: string): Promise<Conversation | null>;
   /**
    * Conversations of a member, most recent activity first. `after` is an opaque cursor
-   * produced by `cursorOf`.
+   * produced by `cursorOf`. @throws InvalidCursorError for any other `after`.
    */
   listForMember(memberId: UserId, first: number, after: string | null): Promise<ConversationPage>;
   cursorOf(conversation: Conversation): string;
