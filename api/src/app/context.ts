@@ -1,0 +1,89 @@
+import type { IncomingMessage } from 'node:http';
+import { unauthenticated } from '../services/errors.ts';
+import type { Services } from '../services/index.ts';
+import { bearerToken, type Viewer } from '../services/tokens.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+/** What every resolver receives, over HTTP and WebSocket alike. */
+export interface Context {
+  readonly services: Services;
+  /** The caller, or null when no valid access token came with the request. */
+  readonly viewer: Viewer | null;
+  /** Whether a token was presented but rejected (forged, malformed or expired). */
+  readonly tokenRejected: boolean;
+  /** The client's address, for per-address rate limits. */
+  readonly clientAddress: string;
+  readonly loaders: Loaders;
+}
+
+/** A socket authenticated at `connection_init` (see `ws.ts`). */
+export interface SocketIdentity {
+  readonly viewer: Viewer;
+  readonly clientAddress: string;
+}
+
+/**
+ * The server-side part of yoga's initial context: Node's request over HTTP, or the socket's
+ * identity when the operation arrives over graphql-ws.
+ */
+export interface ServerContext {
+  readonly req?: IncomingMessage;
+  readonly socketIdentity?: SocketIdentity;
+}
+
+/** The request bits `createContext` reads. */
+export interface InitialContext extends ServerContext {
+  readonly request?: { readonly headers: { get(name: string): string | null } };
+}
+
+/** How the server resolves identities; set from config. */
+export interface ContextOptions {
+  /** Take the client address from the first `X-Forwarded-For` hop (behind a proxy only). */
+  readonly trustProxy: boolean;
+}
+
+/** The one context factory, used by yoga for HTTP and through `getEnveloped` for graphql-ws. */
+export function createContext(
+  services: Services,
+  options: ContextOptions,
+  initial: InitialContext,
+): Context {
+  if (initial.socketIdentity) {
+    return {
+      services,
+      viewer: initial.socketIdentity.viewer,
+      tokenRejected: false,
+      clientAddress: initial.socketIdentity.clientAddress,
+      // A subscription's context lives as long as it does: batch, but never cache.
+      loaders: createLoaders(services, false),
+    };
+  }
+  const token = bearerToken(initial.request?.headers.get('authorization'));
+  const viewer = token ? services.auth.verifyAccessToken(token) : null;
+  return {
+    services,
+    viewer,
+    tokenRejected: token !== null && viewer === null,
+    clientAddress: clientAddress(initial.req, options.trustProxy),
+    loaders: createLoaders(services, true),
+  };
+}
+
+/** The caller of an operation that needs one; UNAUTHENTICATED otherwise. */
+export function requireViewer(context: Context): Viewer {
+  if (context.viewer) return context.viewer;
+  throw unauthenticated(
+    context.tokenRejected ? 'Access token is invalid or expired' : 'Authentication required',
+  );
+}
+
+/** The peer address of an HTTP request or WebSocket upgrade. */
+export function clientAddress(req: IncomingMessage | undefined, trustProxy: boolean): string {
+  if (!req) return 'unknown';
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,15 @@
+import SchemaBuilder from '@pothos/core';
+import type { Context } from '../app/context.ts';
+
+/** The one Pothos builder: configuration and root types only; fields live beside their types. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
