@@ -19,7 +19,8 @@ export interface MemoryEventBus extends EventBus {
   readonly channelCount: number;
 }
 
-type Channels = { [K in Topic]: Map<string, Set<Subscription<TopicMap[K]>>> };
+/** Every topic's events, as a channel holds them; keyed by topic and id, so never mixed. */
+type AnyEvent = TopicMap[Topic];
 
 /**
  * Fan-out within one process: one channel per (topic, id), created by its first subscriber
@@ -30,38 +31,34 @@ type Channels = { [K in Topic]: Map<string, Set<Subscription<TopicMap[K]>>> };
  */
 export function createMemoryEventBus(options: MemoryEventBusOptions = {}): MemoryEventBus {
   const maxQueued = options.maxQueuedEvents ?? 1024;
-  const channels: Channels = { 'conversation:event': new Map(), 'inbox:event': new Map() };
+  const channels = new Map<string, Set<Subscription<AnyEvent>>>();
   let closed = false;
-
-  function subscribersOf<K extends Topic>(topic: K): Channels[K] {
-    return channels[topic];
-  }
 
   return {
     get channelCount() {
-      return Object.values(channels).reduce((total, byId) => total + byId.size, 0);
+      return channels.size;
     },
 
     async publish(topic, id, event) {
       if (closed) throw new Error('event bus is closed');
       // Copy first: a subscriber cut off or returned during delivery edits the set.
-      for (const subscription of [...(subscribersOf(topic).get(id) ?? [])]) {
+      for (const subscription of [...(channels.get(channelKey(topic, id)) ?? [])]) {
         subscription.push(event);
       }
     },
 
     async subscribe(topic, id) {
       if (closed) throw new Error('event bus is closed');
-      const byId = subscribersOf(topic);
-      let subscribers = byId.get(id);
+      const key = channelKey(topic, id);
+      let subscribers = channels.get(key);
       if (subscribers === undefined) {
         subscribers = new Set();
-        byId.set(id, subscribers);
+        channels.set(key, subscribers);
       }
       const channel = subscribers;
       const subscription = new Subscription<TopicMap[typeof topic]>(maxQueued, () => {
         channel.delete(subscription);
-        if (channel.size === 0 && byId.get(id) === channel) byId.delete(id);
+        if (channel.size === 0 && channels.get(key) === channel) channels.delete(key);
       });
       channel.add(subscription);
       return subscription;
@@ -69,14 +66,16 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
 
     async close() {
       closed = true;
-      for (const byId of Object.values(channels)) {
-        for (const subscribers of byId.values()) {
-          for (const subscription of subscribers) subscription.end();
-        }
-        byId.clear();
+      for (const subscribers of channels.values()) {
+        for (const subscription of subscribers) subscription.end();
       }
+      channels.clear();
     },
   };
+}
+
+function channelKey(topic: Topic, id: string): string {
+  return `${topic}\u0000${id}`;
 }
 
 interface Waiter<T> {
