@@ -7,7 +7,10 @@ import type { ConversationId, Message } from '../domain/model.ts';
  * miss.
  */
 export interface MessageCache {
-  /** Adds or replaces (by seq) a message, trimming the window to its bound. */
+  /**
+   * Adds or replaces (by seq) a message, trimming the window to its bound. A put never
+   * proves a range complete by itself: it may be an update of an old message.
+   */
   put(message: Message): Promise<void>;
   /**
    * Up to `limit` newest messages with seq < beforeSeq (null: newest), ascending, or null
@@ -21,13 +24,18 @@ export interface MessageCache {
   /** Every cached message with seq > afterSeq, ascending (possibly incomplete: merge with the store). */
   listAfter(conversationId: ConversationId, afterSeq: number): Promise<Message[]>;
   /**
-   * Read repair: records that `messages` (ascending, as read from the store) are every
-   * message of the conversation from their first seq up, making later reads in that range hits.
+   * Read repair with `messages` as read from the store (ascending; `reachedStart`: nothing
+   * older exists). The window becomes complete from their first seq up (from the start when
+   * `reachedStart`) only when that is provable: the read was of the newest messages
+   * (`fromNewest`: no `before` bound; anything newer is put before it is stored) or it reaches
+   * into the range already proven. Any other fill is ignored, so an older page can never make
+   * a gap look complete. Messages already cached are kept: a put is fresher than the store.
    */
   fill(
     conversationId: ConversationId,
     messages: readonly Message[],
     reachedStart: boolean,
+    fromNewest?: boolean,
   ): Promise<void>;
   close(): Promise<void>;
 }

@@ -14,20 +14,18 @@ interface Window {
   /**
    * Every message with seq >= completeFrom is in `messages` (or not yet put, and then not
    * in the store either, since messages are put before they are persisted). Null until a
-   * `fill` proves a range; -Infinity once the conversation's start is held.
+   * fill proves a range; -Infinity once the conversation's start is held.
    */
   completeFrom: number | null;
 }
 
 /**
- * The embedded recent-window cache. Puts alone never prove completeness (older messages
- * may sit only in the store, e.g. after a restart); a `fill` from a store read that reached
- * the newest message does. `fill` therefore trusts its claim on a conversation with nothing
- * proven yet, and otherwise extends the proven range only when the filled messages overlap
- * it, so a fill from an older page can never make a newer range look complete.
+ * The embedded recent-window cache. What it can prove is tracked as one bound per window,
+ * `completeFrom`: puts never move it (a put may update an old message), fills lower it only
+ * under the port's rules, and trimming raises it to the lowest seq kept.
  *
- * One residual race, accepted and documented: if an active conversation is LRU-evicted
- * between two concurrent sends, a later fill can miss the in-flight message of the first.
+ * One residual race, accepted: if an active conversation is LRU-evicted between a put and
+ * a store read, the next fill can miss that in-flight message (LRU makes it implausible).
  */
 export function createMemoryMessageCache(options: MemoryMessageCacheOptions = {}): MessageCache {
   const windowSize = options.windowSize ?? 200;
@@ -90,20 +88,17 @@ export function createMemoryMessageCache(options: MemoryMessageCacheOptions = {}
       return window.messages.slice(lowerBound(window.messages, afterSeq + 1));
     },
 
-    async fill(conversationId, messages, reachedStart) {
-      const window = useOrCreate(conversationId);
+    async fill(conversationId, messages, reachedStart, fromNewest = false) {
       const seqs = messages.map((message) => message.seq);
-      const claim = reachedStart ? Number.NEGATIVE_INFINITY : Math.min(...seqs);
-      if (messages.length === 0) {
-        // An empty read proves something only about a conversation with nothing proven yet.
-        if (reachedStart && window.completeFrom === null) window.completeFrom = claim;
-        return;
-      }
-      if (window.completeFrom !== null && Math.max(...seqs) < window.completeFrom) return;
+      const known = windows.get(conversationId)?.completeFrom ?? null;
+      const overlapsProven = known !== null && seqs.length > 0 && Math.max(...seqs) >= known;
+      if (!fromNewest && !overlapsProven) return;
+      if (seqs.length === 0 && !reachedStart) return;
+      const window = useOrCreate(conversationId);
       // What is cached is fresher than the store (a put precedes persistence), so keep it.
       for (const message of messages) insert(window.messages, message, 'keep');
-      window.completeFrom =
-        window.completeFrom === null ? claim : Math.min(window.completeFrom, claim);
+      const claim = reachedStart ? Number.NEGATIVE_INFINITY : Math.min(...seqs);
+      window.completeFrom = Math.min(window.completeFrom ?? Number.POSITIVE_INFINITY, claim);
       trim(window);
     },
 

@@ -4,13 +4,15 @@ import { systemClock } from '../system/clock.ts';
 
 export interface MemoryRateLimiterOptions {
   readonly clock?: Clock;
-  /** Every this many calls, keys whose window has passed are dropped (default 1000). */
+  /** Every this many calls, keys whose window or TTL has passed are dropped (default 1000). */
   readonly sweepEvery?: number;
 }
 
 /** The in-process limiter; `size` is the number of keys currently tracked. */
 export interface MemoryRateLimiter extends RateLimiter {
   readonly size: number;
+  /** Adds `amount` to a counter that expires `ttlMs` after its first add; returns the total. */
+  addUsage(key: string, amount: number, ttlMs: number): Promise<number>;
 }
 
 interface Bucket {
@@ -19,16 +21,23 @@ interface Bucket {
   windowMs: number;
 }
 
+interface Usage {
+  total: number;
+  readonly expiresAt: number;
+}
+
 /**
  * Exact sliding window per key: a hit is allowed when fewer than `limit` hits were allowed
  * in the last `windowMs`; otherwise `retryAfterMs` is when the oldest of them leaves the
- * window. JavaScript runs each call to completion, so check-and-record is atomic. Idle keys
- * are swept periodically, so memory follows the keys active within their window.
+ * window. Usage counters (`addUsage`) live beside the windows. JavaScript runs each call to
+ * completion, so every check-and-record is atomic. Idle keys are swept periodically, so
+ * memory follows the keys active within their window.
  */
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): MemoryRateLimiter {
   const clock = options.clock ?? systemClock;
   const sweepEvery = options.sweepEvery ?? 1000;
   const buckets = new Map<string, Bucket>();
+  const usages = new Map<string, Usage>();
   let callsSinceSweep = 0;
 
   function expire(bucket: Bucket, now: number): void {
@@ -39,25 +48,27 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
     bucket.hits.splice(0, stale);
   }
 
-  function sweep(now: number): void {
+  function maybeSweep(now: number): void {
+    callsSinceSweep += 1;
+    if (callsSinceSweep < sweepEvery) return;
+    callsSinceSweep = 0;
     for (const [key, bucket] of buckets) {
       expire(bucket, now);
       if (bucket.hits.length === 0) buckets.delete(key);
+    }
+    for (const [key, usage] of usages) {
+      if (usage.expiresAt <= now) usages.delete(key);
     }
   }
 
   return {
     get size() {
-      return buckets.size;
+      return buckets.size + usages.size;
     },
 
     async consume(key, rule) {
       const now = clock.now().getTime();
-      callsSinceSweep += 1;
-      if (callsSinceSweep >= sweepEvery) {
-        callsSinceSweep = 0;
-        sweep(now);
-      }
+      maybeSweep(now);
       let bucket = buckets.get(key);
       if (bucket === undefined) {
         bucket = { hits: [], windowMs: rule.windowMs };
@@ -78,8 +89,27 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       return { allowed: false, retryAfterMs };
     },
 
+    async addUsage(key, amount, ttlMs) {
+      const now = clock.now().getTime();
+      maybeSweep(now);
+      let usage = usages.get(key);
+      if (usage !== undefined && usage.expiresAt <= now) {
+        usages.delete(key);
+        usage = undefined;
+      }
+      // Reading (amount 0) never starts a counter, so it never starts a TTL either.
+      if (amount === 0) return usage?.total ?? 0;
+      if (usage === undefined) {
+        usage = { total: 0, expiresAt: now + ttlMs };
+        usages.set(key, usage);
+      }
+      usage.total += amount;
+      return usage.total;
+    },
+
     async close() {
       buckets.clear();
+      usages.clear();
     },
   };
 }
