@@ -18,12 +18,23 @@ export type InboxEvent =
   | { readonly type: 'PresenceChanged'; readonly userId: UserId; readonly online: boolean };
 
 /**
- * The one typed topic map. Every topic is scoped by an id (conversation or user), maps to
+ * Control of one assistant reply, scoped by the reply's message id, so that a cancel reaches
+ * whichever API instance streams the reply: a member asks, the streaming instance answers
+ * with the settled reply (or refuses a non-member).
+ */
+export type AssistantControlEvent =
+  | { readonly type: 'CancelRequested'; readonly requestedBy: UserId }
+  | { readonly type: 'Settled'; readonly message: Message }
+  | { readonly type: 'Refused'; readonly requestedBy: UserId };
+
+/**
+ * The one typed topic map. Every topic is scoped by an id (conversation, user or message), maps to
  * one channel per id, and is both published and subscribed.
  */
 export interface TopicMap {
   readonly 'conversation:event': ConversationEvent;
   readonly 'inbox:event': InboxEvent;
+  readonly 'assistant:control': AssistantControlEvent;
 }
 
 export type Topic = keyof TopicMap;
