@@ -22,13 +22,19 @@ export interface SocketIdentity {
   readonly clientAddress: string;
 }
 
+/** Who runs an operation that arrived over graphql-ws (viewer null: anonymous). */
+export interface SocketCaller {
+  readonly viewer: Viewer | null;
+  readonly clientAddress: string;
+}
+
 /**
- * The server-side part of yoga's initial context: Node's request over HTTP, or the socket's
- * identity when the operation arrives over graphql-ws.
+ * The server-side part of yoga's initial context: Node's request over HTTP, plus the caller
+ * when the operation arrived over graphql-ws.
  */
 export interface ServerContext {
   readonly req?: IncomingMessage;
-  readonly socketIdentity?: SocketIdentity;
+  readonly socket?: SocketCaller;
 }
 
 /** The request bits `createContext` reads. */
@@ -48,24 +54,27 @@ export function createContext(
   options: ContextOptions,
   initial: InitialContext,
 ): Context {
-  if (initial.socketIdentity) {
+  if (initial.socket) {
     return {
       services,
-      viewer: initial.socketIdentity.viewer,
+      viewer: initial.socket.viewer,
       tokenRejected: false,
-      clientAddress: initial.socketIdentity.clientAddress,
+      clientAddress: initial.socket.clientAddress,
       // A subscription's context lives as long as it does: batch, but never cache.
       loaders: createLoaders(services, false),
     };
   }
-  const token = bearerToken(initial.request?.headers.get('authorization'));
+  const headers = initial.request?.headers;
+  const token = bearerToken(headers?.get('authorization'));
   const viewer = token ? services.auth.verifyAccessToken(token) : null;
+  // Server-sent events keep the context open like a socket does.
+  const streaming = headers?.get('accept')?.includes('text/event-stream') ?? false;
   return {
     services,
     viewer,
     tokenRejected: token !== null && viewer === null,
     clientAddress: clientAddress(initial.req, options.trustProxy),
-    loaders: createLoaders(services, true),
+    loaders: createLoaders(services, !streaming),
   };
 }
 

@@ -8,7 +8,9 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
   };
-}>({});
+  // Fields are non-null unless they say `nullable: true`, as in the contract.
+  DefaultFieldNullability: false;
+}>({ defaultFieldNullability: false });
 
 builder.queryType({});
 builder.mutationType({});

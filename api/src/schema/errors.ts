@@ -30,3 +30,9 @@ function locationOf(error: GraphQLError): {
     ...(error.path ? { path: error.path } : {}),
   };
 }
+
+/** Whether an error (or the error a GraphQLError wraps) is an expected domain failure. */
+export function isExpectedError(error: unknown): boolean {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof DomainError;
+}
