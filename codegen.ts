@@ -3,7 +3,11 @@
  * both generated from the committed `schema.graphql`. Run with `npm run codegen`; a test
  * (`web/src/codegen.test.ts`) fails when the committed output is stale.
  */
+import { fileURLToPath } from 'node:url';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** The repo root: every path below is relative to it, wherever codegen runs from. */
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Options shared by both outputs: plain string unions for enums, ISO strings for dates. */
 const shared = {
@@ -15,7 +19,8 @@ const shared = {
 } as const;
 
 const config: CodegenConfig = {
-  schema: 'schema.graphql',
+  cwd: root,
+  schema: process.env['PARLEY_CODEGEN_SCHEMA'] ?? 'schema.graphql',
   ignoreNoDocuments: false,
   generates: {
     'web/src/gql/': {
@@ -25,7 +30,7 @@ const config: CodegenConfig = {
       config: shared,
     },
     'web/src/gql/schema.json': {
-      plugins: ['web/codegen/graphcache-schema.ts'],
+      plugins: [`${root}web/codegen/graphcache-schema.ts`],
     },
     'client/src/gql/': {
       documents: ['client/src/**/*.graphql'],

@@ -21,6 +21,29 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'web',
+          root: './web',
+          // e2e/ drives Chromium against a real API server (embedded mode: no services).
+          include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+          exclude: unitOnly ? [needsServices] : [],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'client',
+          root: './client',
+          include: ['test/**/*.test.ts'],
+          exclude: unitOnly ? [needsServices] : [],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -14,6 +14,7 @@ export type ConversationKind =
   | 'GROUP';
 
 export type CreateGroupInput = {
+  /** Everyone but you; you are added. */
   memberIds: Array<string | number>;
   title: string;
 };
@@ -37,6 +38,7 @@ export type MessageStatus =
 
 export type SendMessageInput = {
   body: string;
+  /** Chosen by the client; a retry with the same value never sends twice. */
   clientId: string | number;
   conversationId: string | number;
 };
@@ -44,6 +46,7 @@ export type SendMessageInput = {
 export type SignUpInput = {
   email: string;
   name: string;
+  /** At least 8 characters. */
   password: string;
 };
 
