@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createGeminiModel } from '../adapters/gemini/gemini-model.ts';
 import { createMemoryClientIdRegistry } from '../adapters/memory/client-id-registry.ts';
 import { createMemoryEventBus } from '../adapters/memory/event-bus.ts';
 import { createMemoryMessageCache } from '../adapters/memory/message-cache.ts';
@@ -67,7 +68,9 @@ export async function composeAdapters(
     limiter: createMemoryRateLimiter({ clock }),
     presence: createMemoryPresenceStore(),
     clientIds: createMemoryClientIdRegistry({ clock }),
-    assistantModel: null,
+    assistantModel: config.gemini.apiKey
+      ? createGeminiModel({ ...config.gemini, apiKey: config.gemini.apiKey })
+      : null,
     clock,
     ids: createIdGenerator(clock),
   };
@@ -95,12 +98,15 @@ export async function compose(
       events: { resyncThreshold: config.chat.resyncThreshold },
       presence: { graceMs: config.chat.presenceGraceMs },
       typing: { ttlMs: config.chat.typingTtlMs },
+      assistant: config.assistant,
     },
     logger,
   );
   await adapters.logConsumer?.start(async (records) => {
     await services.worker.apply(records);
   });
+  // Creates the assistant user and starts the sweep; `services.close()` stops it.
+  await services.assistant.start();
   return {
     adapters,
     services,

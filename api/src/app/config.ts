@@ -1,6 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RateLimitRule } from '../ports/rate-limiter.ts';
+import type { AssistantOptions } from '../services/assistant/options.ts';
+
+const DEFAULT_SYSTEM_INSTRUCTION =
+  'You are a helpful assistant in a chat app. Answer briefly and conversationally, in plain text.';
 
 const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -76,6 +80,27 @@ const envSchema = z.object({
   REDIS_URL: z.url().optional(),
   KAFKA_BROKERS: z.string().min(1).optional(),
   MONGO_URL: z.string().min(1).optional(),
+
+  /** The assistant (docs/ASSISTANT.md); without a key, `/ai` replies fail readably. */
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  /** Comma-separated models tried in order on 429 and 5xx. */
+  GEMINI_FALLBACK_MODELS: z.string().default(''),
+  GEMINI_BASE_URL: z.url().optional(),
+  ASSISTANT_USER_ID: z.string().min(1).max(64).default('assistant'),
+  ASSISTANT_NAME: z.string().trim().min(1).max(100).default('Parley Assistant'),
+  ASSISTANT_SYSTEM_INSTRUCTION: z.string().trim().min(1).default(DEFAULT_SYSTEM_INSTRUCTION),
+  ASSISTANT_CONTEXT_MESSAGES: integer(50, 1, 500),
+  ASSISTANT_CONTEXT_CHARS: integer(16_000, 100),
+  ASSISTANT_IDLE_TIMEOUT_MS: integer(30_000, 100),
+  ASSISTANT_MAX_REPLY_MS: integer(120_000, 100),
+  ASSISTANT_UPDATE_INTERVAL_MS: integer(100, 0),
+  ASSISTANT_SWEEP_INTERVAL_MS: integer(60_000, 100),
+  /** Must exceed ASSISTANT_MAX_REPLY_MS, so that a live reply is never swept. */
+  ASSISTANT_STALE_AFTER_MS: integer(600_000, 1_000),
+  ASSISTANT_CANCEL_WAIT_MS: integer(3_000, 100),
+  ASSISTANT_RATE_LIMIT: rateRule('10/1m'),
+  ASSISTANT_DAILY_TOKEN_BUDGET: integer(200_000, 1),
 });
 
 /** The validated configuration, grouped by concern. */
@@ -121,6 +146,14 @@ export interface Config {
     readonly kafkaBrokers: readonly string[] | null;
     readonly mongoUrl: string | null;
   };
+  readonly gemini: {
+    /** Null when not set: the assistant then fails every reply with a readable reason. */
+    readonly apiKey: string | null;
+    readonly model: string;
+    readonly fallbackModels: readonly string[];
+    readonly baseUrl: string | null;
+  };
+  readonly assistant: AssistantOptions;
 }
 
 /** A configuration error that names every offending variable. */
@@ -150,6 +183,9 @@ export function loadConfig(
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
+  }
+  if (e.ASSISTANT_STALE_AFTER_MS <= e.ASSISTANT_MAX_REPLY_MS) {
+    throw new ConfigError(['ASSISTANT_STALE_AFTER_MS: must exceed ASSISTANT_MAX_REPLY_MS']);
   }
   const path = (value: string) => (isAbsolute(value) ? value : resolve(baseDir, value));
   return {
@@ -192,6 +228,29 @@ export function loadConfig(
       redisUrl: e.REDIS_URL ?? null,
       kafkaBrokers: e.KAFKA_BROKERS ? e.KAFKA_BROKERS.split(',').map((b) => b.trim()) : null,
       mongoUrl: e.MONGO_URL ?? null,
+    },
+    gemini: {
+      apiKey: e.GEMINI_API_KEY ?? null,
+      model: e.GEMINI_MODEL,
+      fallbackModels: e.GEMINI_FALLBACK_MODELS.split(',')
+        .map((model) => model.trim())
+        .filter((model) => model !== ''),
+      baseUrl: e.GEMINI_BASE_URL ?? null,
+    },
+    assistant: {
+      userId: e.ASSISTANT_USER_ID,
+      name: e.ASSISTANT_NAME,
+      systemInstruction: e.ASSISTANT_SYSTEM_INSTRUCTION,
+      contextMessages: e.ASSISTANT_CONTEXT_MESSAGES,
+      contextChars: e.ASSISTANT_CONTEXT_CHARS,
+      idleTimeoutMs: e.ASSISTANT_IDLE_TIMEOUT_MS,
+      maxReplyMs: e.ASSISTANT_MAX_REPLY_MS,
+      updateIntervalMs: e.ASSISTANT_UPDATE_INTERVAL_MS,
+      sweepIntervalMs: e.ASSISTANT_SWEEP_INTERVAL_MS,
+      staleAfterMs: e.ASSISTANT_STALE_AFTER_MS,
+      cancelWaitMs: e.ASSISTANT_CANCEL_WAIT_MS,
+      rateLimit: e.ASSISTANT_RATE_LIMIT,
+      dailyTokenBudget: e.ASSISTANT_DAILY_TOKEN_BUDGET,
     },
   };
 }

@@ -7,6 +7,7 @@ import './message.ts';
 import './conversation.ts';
 import './auth.ts';
 import './events.ts';
+import './assistant.ts';
 
 /** The executable schema. */
 export const schema = builder.toSchema();

@@ -1,4 +1,6 @@
 import type { Adapters } from '../ports/index.ts';
+import { AssistantService } from './assistant/assistant-service.ts';
+import type { AssistantOptions } from './assistant/options.ts';
 import { type AuthOptions, AuthService } from './auth.ts';
 import { SafeCache } from './cache-reads.ts';
 import { ContactService } from './contacts.ts';
@@ -19,6 +21,7 @@ export interface ServiceOptions {
   readonly events: EventOptions;
   readonly presence: PresenceOptions;
   readonly typing: TypingOptions;
+  readonly assistant: AssistantOptions;
 }
 
 /** The domain services, reached by resolvers through the context. */
@@ -31,8 +34,9 @@ export interface Services {
   readonly events: EventService;
   readonly presence: PresenceService;
   readonly typing: TypingService;
+  readonly assistant: AssistantService;
   readonly worker: PersistenceWorker;
-  /** Stops timers and settles pending presence; adapters are closed by their owner. */
+  /** Stops timers, settles pending presence and ends streaming replies; adapters are closed by their owner. */
   close(): Promise<void>;
 }
 
@@ -46,19 +50,28 @@ export function createServices(
   const conversations = new ConversationService(adapters, cache, options.conversations);
   const presence = new PresenceService(adapters, options.presence, logger);
   const typing = new TypingService(adapters, conversations, options.typing, logger);
+  const assistant = new AssistantService(adapters, cache, logger, options.assistant);
   return {
     auth: new AuthService(adapters, options.auth),
     users: new UserService(adapters),
     contacts: new ContactService(adapters),
     conversations,
-    messages: new MessageService(adapters, cache, conversations, typing, options.messages),
+    messages: new MessageService(
+      adapters,
+      cache,
+      conversations,
+      typing,
+      assistant,
+      options.messages,
+    ),
     events: new EventService(adapters, cache, conversations, options.events),
     presence,
     typing,
+    assistant,
     worker: new PersistenceWorker(adapters.store, logger),
     async close() {
       typing.close();
-      await presence.close();
+      await Promise.all([presence.close(), assistant.stop()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Conversation, ConversationId, Message, UserId } from '../domain/model.ts';
 import type { Adapters } from '../ports/index.ts';
+import type { PromptHook } from './assistant/assistant-service.ts';
 import type { SafeCache } from './cache-reads.ts';
 import { mergeBySeq } from './cache-reads.ts';
 import type { ConversationService } from './conversations.ts';
@@ -38,6 +39,7 @@ export class MessageService {
   readonly #cache: SafeCache;
   readonly #conversations: ConversationService;
   readonly #typing: TypingService;
+  readonly #assistant: PromptHook;
   readonly #options: MessageOptions;
   readonly #sendInput;
   readonly #serial = new KeyedSerial();
@@ -47,12 +49,14 @@ export class MessageService {
     cache: SafeCache,
     conversations: ConversationService,
     typing: TypingService,
+    assistant: PromptHook,
     options: MessageOptions,
   ) {
     this.#adapters = adapters;
     this.#cache = cache;
     this.#conversations = conversations;
     this.#typing = typing;
+    this.#assistant = assistant;
     this.#options = options;
     this.#sendInput = z.object({
       conversationId: z.string().min(1).max(64),
@@ -74,6 +78,7 @@ export class MessageService {
     // A retry older than the registry's memory: the store already has the message.
     const stored = await store.messages.findByClientId(conversation.id, data.clientId);
     if (stored) return stored;
+    await this.#assistant.admit(senderId, data.body);
 
     const claim = await this.#serial.run(conversation.id, () =>
       this.#claimAndAnnounce(conversation, senderId, data.body, data.clientId),
@@ -84,6 +89,8 @@ export class MessageService {
     // and seq) again; the store's idempotent insert absorbs any duplicate.
     await this.#adapters.log.append({ type: 'message.created', message: claim.message });
     await this.#adapters.clientIds.markDurable(conversation.id, data.clientId);
+    // Not awaited: an `/ai` reply streams on its own and never delays the send.
+    this.#assistant.onSent(claim.message, conversation);
     return claim.message;
   }
 

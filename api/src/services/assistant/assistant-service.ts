@@ -50,12 +50,18 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
+/** Where the send path meets the assistant: admission before a send, the trigger after it. */
+export interface PromptHook {
+  admit(senderId: UserId, body: string): Promise<void>;
+  onSent(message: Message, conversation: Conversation): void;
+}
+
 /**
  * Parley's assistant: answers `/ai` messages with a streamed ASSISTANT reply, lets any member
  * cancel it, enforces the per-user rate limit and daily token budget, and fails replies that
  * a crashed instance left STREAMING.
  */
-export class AssistantService {
+export class AssistantService implements PromptHook {
   readonly #adapters: Adapters;
   readonly #cache: SafeCache;
   readonly #ledger: TokenLedger;

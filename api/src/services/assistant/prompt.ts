@@ -87,6 +87,6 @@ export function buildSystemInstruction(
   return [
     settings.systemInstruction,
     `You are ${settings.assistantName}, taking part in ${where} with: ${people}.`,
-    "Each user message starts with its sender's name. Messages starting with /ai are addressed to you: answer the latest one, in plain text, briefly.",
+    "Each user message starts with its sender's name. Messages starting with /ai are addressed to you: answer the latest one.",
   ].join('\n\n');
 }
