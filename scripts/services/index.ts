@@ -11,7 +11,13 @@ import {
   serviceEnv,
 } from './config.ts';
 import { ferretdbService, prepareFerretdb } from './ferretdb.ts';
-import { KAFKA_NODE_IDS, kafkaServices, prepareKafka, waitForKafkaCluster } from './kafka.ts';
+import {
+  KAFKA_NODE_IDS,
+  kafkaServices,
+  prepareKafka,
+  waitForKafkaCluster,
+  warmKafkaCluster,
+} from './kafka.ts';
 import {
   portOpen,
   runningPid,
@@ -109,6 +115,7 @@ export async function up(
   await startAll(defs, log);
   log('waiting for the Kafka cluster to report 3 brokers');
   await waitForKafkaCluster(config, KAFKA_NODE_IDS, START_TIMEOUT_MS);
+  await warmKafkaCluster(config);
   return serviceEnv(config);
 }
 

@@ -255,3 +255,24 @@ export async function waitForKafkaCluster(
     await delay(500);
   }
 }
+
+/**
+ * Creates Kafka's consumer-offsets topic now rather than on the first group join, which
+ * otherwise makes the first test that uses a consumer group wait seconds for a coordinator.
+ */
+export async function warmKafkaCluster(config: ServicesConfig): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'parley-services',
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, maxRetryTime: 2000 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Finding a group's coordinator makes the cluster create and load __consumer_offsets.
+    await admin.describeGroups(['parley-services-warmup']);
+  } finally {
+    await admin.disconnect();
+  }
+}
