@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/logger.ts';
@@ -106,7 +106,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketEndpoint {
         try {
           document = enveloped.parse(payload.query);
         } catch (error) {
-          if (error instanceof GraphQLError) return [error];
+          if (isGraphQLError(error)) return [error];
           throw error;
         }
         const errors = enveloped.validate(enveloped.schema, document);
@@ -142,8 +142,13 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketEndpoint {
   };
 }
 
+/** Built by yoga's graphql copy, which is the one graphql-ws checks errors against. */
 function unauthenticatedError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+}
+
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
 
 /** `authorization` from connection params or a headers object, in any letter case. */

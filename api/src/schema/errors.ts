@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createGraphQLError, type MaskError, maskError } from 'graphql-yoga';
 import { DomainError } from '../services/errors.ts';
 
@@ -7,15 +7,30 @@ import { DomainError } from '../services/errors.ts';
  * message and gains `extensions.code`. Everything else is masked as before.
  */
 export const maskDomainErrors: MaskError = (error, message, isDev) => {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const graphQLError = isGraphQLError(error) ? error : null;
+  const original = graphQLError ? graphQLError.originalError : error;
   if (original instanceof DomainError) {
     return createGraphQLError(original.message, {
-      ...(error instanceof GraphQLError ? locationOf(error) : {}),
+      ...(graphQLError ? locationOf(graphQLError) : {}),
       extensions: { ...original.extensions, code: original.code },
     });
   }
   return maskError(error, message, isDev);
 };
+
+/** Whether an error (or the error a GraphQLError wraps) is an expected domain failure. */
+export function isExpectedError(error: unknown): boolean {
+  const original = isGraphQLError(error) ? error.originalError : error;
+  return original instanceof DomainError;
+}
+
+/**
+ * Duck-typed, not `instanceof`: graphql can be loaded twice (its ESM and CJS builds, e.g. by
+ * graphql-tools and by us), and each copy has its own GraphQLError class.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError' && 'originalError' in error;
+}
 
 function locationOf(error: GraphQLError): {
   nodes?: GraphQLError['nodes'] & object;
@@ -29,10 +44,4 @@ function locationOf(error: GraphQLError): {
     ...(error.positions ? { positions: error.positions } : {}),
     ...(error.path ? { path: error.path } : {}),
   };
-}
-
-/** Whether an error (or the error a GraphQLError wraps) is an expected domain failure. */
-export function isExpectedError(error: unknown): boolean {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  return original instanceof DomainError;
 }
