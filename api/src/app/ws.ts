@@ -105,12 +105,13 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketEndpoint {
         let document: ExecutionArgs['document'];
         try {
           document = enveloped.parse(payload.query);
+          // graphql-armor's limits throw from validate instead of returning their error.
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
         } catch (error) {
           if (isGraphQLError(error)) return [error];
           throw error;
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           document,

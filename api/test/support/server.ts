@@ -284,3 +284,24 @@ export function connectRaw(
     socket.on('error', reject);
   });
 }
+
+/**
+ * A subscription cannot tell the client when it is live on the server. This pokes (causes an
+ * event) until the first one arrives, and returns it; later pokes' events stay buffered.
+ */
+export async function untilLive<T>(
+  subscription: Subscription<T>,
+  poke: () => Promise<unknown>,
+): Promise<T> {
+  const first = subscription.next();
+  let arrived = false;
+  void first.then(() => {
+    arrived = true;
+  });
+  while (!arrived) {
+    await poke();
+    // Let the poke's event travel over the socket before deciding to poke again.
+    await Promise.race([first, new Promise((resolve) => setImmediate(resolve))]);
+  }
+  return first;
+}
