@@ -35,7 +35,10 @@ export interface FixtureScript {
   readonly failAfterChunks?: number;
   /** Server-side delay before each chunk (a slow model, not a test sleep). */
   readonly chunkDelayMs?: number;
-  /** Send this many chunks (0: headers only), then nothing more until the client leaves. */
+  /**
+   * Send this many chunks (0: headers only, fewer than `chunks`), then nothing more until the
+   * test calls `resume()` on the request or the client leaves.
+   */
   readonly stallAfterChunks?: number;
   /** Block the prompt: one event with `promptFeedback.blockReason` and no candidates. */
   readonly promptBlockReason?: string;
@@ -62,8 +65,10 @@ export interface RecordedRequest {
   readonly body: GenerateContentRequest;
   /** Chunks written so far (streaming only). */
   readonly chunksSent: () => number;
-  /** Resolves once a stalled response has sent everything it will send. */
+  /** Resolves once a stalled response has sent everything it sends before stalling. */
   readonly stalled: Promise<void>;
+  /** Lets a stalled stream carry on to its end. */
+  resume(): void;
   /** Resolves when the response ended, or the client closed the connection first. */
   readonly outcome: Promise<ResponseOutcome>;
 }
@@ -207,6 +212,7 @@ export async function startGeminiFixture(
 
     let chunksSent = 0;
     const stalled = createDeferred();
+    const resumed = createDeferred();
     const outcome = createDeferred<ResponseOutcome>();
     let clientGone = false;
     res.on('close', () => {
@@ -221,6 +227,7 @@ export async function startGeminiFixture(
       body: parsed,
       chunksSent: () => chunksSent,
       stalled: stalled.promise,
+      resume: () => resumed.resolve(),
       outcome: outcome.promise,
     };
     const index = requests.push(recorded) - 1;
@@ -308,7 +315,10 @@ export async function startGeminiFixture(
     const failAt =
       script.fail === undefined ? Number.POSITIVE_INFINITY : (script.failAfterChunks ?? 0);
     for (let i = 0; i < chunks.length; i++) {
-      if (i >= stallAt) break;
+      if (i === stallAt) {
+        stalled.resolve();
+        await Promise.race([resumed.promise, outcome.promise]);
+      }
       if (i >= failAt) break;
       await delay(script.chunkDelayMs ?? 0);
       if (clientGone || res.destroyed) return;
@@ -318,10 +328,6 @@ export async function startGeminiFixture(
       const reason = last && finishReason !== 'SAFETY' ? finishReason : undefined;
       send(envelope({ candidates: [candidate(chunk, reason)] }));
       chunksSent++;
-    }
-    if (chunksSent >= stallAt) {
-      stalled.resolve();
-      return;
     }
     if (script.fail !== undefined) {
       send(errorBody(script.fail, FAILURE_MESSAGE[script.fail]));
