@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connectRaw, signUp, startTestServer, type TestServer } from '../support/server.ts';
+
+describe('server', () => {
+  let server: TestServer;
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('answers /healthz, /readyz, / and GraphiQL over a real port', async () => {
+    server = await startTestServer({ env: { WEB_DIST_DIR: '/nonexistent' } });
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const landing = await fetch(`${server.url}/`);
+    expect(await landing.text()).toContain('href="/graphql"');
+    const graphiql = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await graphiql.text()).toContain('GraphiQL');
+  });
+
+  it('reports not ready once the store is gone', async () => {
+    server = await startTestServer();
+    await server.app.core.adapters.store.close();
+    const ready = await server.app.yoga.fetch('http://parley.test/readyz');
+    expect(ready.status).toBe(503);
+  });
+
+  it('shuts down gracefully: sockets close with 1001 and sends already acknowledged are stored', async () => {
+    server = await startTestServer();
+    const ann = await signUp(server, 'Ann');
+    const { socket } = await connectRaw(server.wsUrl, {
+      authorization: `Bearer ${ann.accessToken}`,
+    });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await server.app.stop();
+    expect(await closed).toBe(1001);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    expect(socket.readyState).toBe(WebSocket.CLOSED);
+  });
+});
