@@ -73,4 +73,23 @@ describe('Gemini fixture, driven by the real SDK', () => {
     expect(sent.chunksSent()).toBe(3);
     expect(sent.body.contents).toEqual([{ role: 'user', parts: [{ text: 'hi' }] }]);
   });
+
+  it('holds a stalled stream until the test resumes it', async () => {
+    fixture.script('m', { chunks: ['held', ' then', ' released'], stallAfterChunks: 1 });
+    const stream = await client().models.generateContentStream({ model: 'm', contents: 'hi' });
+    const iterator = stream[Symbol.asyncIterator]();
+
+    expect((await iterator.next()).value?.text).toBe('held');
+    const sent = await fixture.request(0);
+    await sent.stalled;
+    expect(sent.chunksSent()).toBe(1);
+    sent.resume();
+    const rest: string[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      rest.push(next.value.text ?? '');
+    }
+
+    expect(rest).toEqual([' then', ' released']);
+    expect(await sent.outcome).toBe('completed');
+  });
 });
