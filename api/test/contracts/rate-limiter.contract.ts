@@ -69,5 +69,25 @@ export function describeRateLimiterContract(
       await delay(blocked.retryAfterMs + 5);
       expect((await limiter.consume(key, rule)).allowed).toBe(true);
     });
+
+    it('addUsage sums amounts per key, and 0 reads the total', async () => {
+      const limiter = await open();
+      const [key, other] = [uniqueId('usage'), uniqueId('usage')];
+      expect(await limiter.addUsage(key, 0, 60_000)).toBe(0);
+      expect(await limiter.addUsage(key, 5, 60_000)).toBe(5);
+      expect(await limiter.addUsage(key, 3, 60_000)).toBe(8);
+      expect(await limiter.addUsage(key, 0, 60_000)).toBe(8);
+      expect(await limiter.addUsage(other, 0, 60_000)).toBe(0);
+    });
+
+    it('addUsage counters expire ttlMs after their first add, even if read before it', async () => {
+      const limiter = await open();
+      const key = uniqueId('usage');
+      expect(await limiter.addUsage(key, 0, 100)).toBe(0);
+      expect(await limiter.addUsage(key, 4, 100)).toBe(4);
+      // Waiting out the TTL is the behaviour under test; 5 ms absorbs timer rounding.
+      await delay(105);
+      expect(await limiter.addUsage(key, 0, 100)).toBe(0);
+    });
   });
 }
