@@ -37,11 +37,16 @@ return seq
   2,
 );
 
-/** ARGV: base, ceiling, untilMs. Only ever raises the counter and the lease ceiling. */
+/**
+ * ARGV: base, ceiling, untilMs, baseFromCounter. Only ever raises the counter and the lease
+ * ceiling. Returns 0 without a change when the base came from a counter that has since been
+ * lost (a flush during the renewal): that base is stale, and the renewal must start over.
+ */
 const INSTALL = new LuaScript(
   `
-local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+local current = redis.call('GET', KEYS[1])
+if not current and ARGV[4] == '1' then return 0 end
+if not current or tonumber(current) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 local lease = tonumber(redis.call('GET', KEYS[2]) or '-1')
 if tonumber(ARGV[2]) >= lease then redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[3]) end
 return 1
@@ -135,30 +140,39 @@ export class RedisSeqAllocator implements SeqAllocator {
 
   async #doRenew(conversationId: ConversationId): Promise<void> {
     const keys = this.#keys(conversationId);
-    const raw = await this.#redis.get(keys[0]);
-    const current = raw === null ? null : Number(raw);
-    let lease: SeqLease;
-    try {
-      lease = await this.#leases.grant(
-        conversationId,
-        current,
-        this.#block,
-        Date.now() + this.#leaseMs,
-      );
-    } catch (error) {
-      // The durable store is down: keep Redis issuing from its surviving counter, and let
-      // the next renewal record the new ceiling once the store is back.
-      const extended = await EXTEND.run(this.#redis, keys, [
-        this.#block,
-        Date.now() + this.#leaseMs,
-      ]);
-      if (extended === 1) {
-        this.#onError(error, 'seq lease grant failed; extended the lease in Redis only');
-        return;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const raw = await this.#redis.get(keys[0]);
+      const current = raw === null ? null : Number(raw);
+      let lease: SeqLease;
+      try {
+        lease = await this.#leases.grant(
+          conversationId,
+          current,
+          this.#block,
+          Date.now() + this.#leaseMs,
+        );
+      } catch (error) {
+        // The durable store is down: keep Redis issuing from its surviving counter, and let
+        // the next renewal record the new ceiling once the store is back.
+        const extended = await EXTEND.run(this.#redis, keys, [
+          this.#block,
+          Date.now() + this.#leaseMs,
+        ]);
+        if (extended === 1) {
+          this.#onError(error, 'seq lease grant failed; extended the lease in Redis only');
+          return;
+        }
+        throw error;
       }
-      throw error;
+      const installed = await INSTALL.run(this.#redis, keys, [
+        lease.base,
+        lease.ceiling,
+        lease.untilMs,
+        current === null ? 0 : 1,
+      ]);
+      if (installed === 1) return;
     }
-    await INSTALL.run(this.#redis, keys, [lease.base, lease.ceiling, lease.untilMs]);
+    throw new Error(`seq allocator: Redis keeps losing the counter of ${conversationId}`);
   }
 
   async #issueDirect(conversationId: ConversationId): Promise<number> {
