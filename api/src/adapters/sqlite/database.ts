@@ -61,7 +61,8 @@ export class SqliteDatabase {
       this.#db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      // SQLite may already have rolled back (e.g. on SQLITE_FULL); keep the original error.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;
     }
   }
