@@ -1,0 +1,122 @@
+/**
+ * The full suite (`npm test`): lint, typecheck, bring the real services up when any is down,
+ * then vitest with the services' addresses in TEST_REDIS_URL, TEST_KAFKA_BROKERS and
+ * TEST_MONGO_URL. Extra arguments go to vitest: `npm test -- api/test/services`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, serviceEnv, status, up } from './services/index.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+interface PhaseResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly seconds: number;
+}
+
+function say(message: string): void {
+  console.log(`[test] ${message}`);
+}
+
+/** Runs a command with the terminal attached; resolves true when it exits 0. */
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  return new Promise<boolean>((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => resolvePromise(code === 0));
+  });
+}
+
+async function phase(name: string, body: () => Promise<boolean>): Promise<PhaseResult> {
+  say(`── ${name} ──`);
+  const started = performance.now();
+  const ok = await body();
+  const seconds = (performance.now() - started) / 1000;
+  say(`${name}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s)`);
+  return { name, ok, seconds };
+}
+
+/** Starts the services unless `status` finds every one up; true when they are all up. */
+async function ensureServices(): Promise<boolean> {
+  const config = loadConfig();
+  const down = (await status(config)).filter((row) => row.state !== 'up');
+  if (down.length === 0) {
+    say('services already up');
+    return true;
+  }
+  say(`not up: ${down.map((row) => `${row.name} (${row.state})`).join(', ')}; running services:up`);
+  const started = performance.now();
+  try {
+    await up(config, (message) => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`[services +${seconds}s] ${message}`);
+    });
+    return true;
+  } catch (error) {
+    console.error(`[services] ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+/** Counts from vitest's JSON report, printed as the suite's closing line. */
+function summarize(reportFile: string): string | null {
+  if (!existsSync(reportFile)) return null;
+  const report: unknown = JSON.parse(readFileSync(reportFile, 'utf8'));
+  if (typeof report !== 'object' || report === null) return null;
+  const count = (key: string) => {
+    const value: unknown = Reflect.get(report, key);
+    return typeof value === 'number' ? value : 0;
+  };
+  const skipped = count('numPendingTests') + count('numTodoTests');
+  return `${count('numPassedTests')} passed, ${count('numFailedTests')} failed, ${skipped} skipped`;
+}
+
+async function runVitest(extraArgs: readonly string[]): Promise<boolean> {
+  const env = serviceEnv(loadConfig());
+  const testEnv = {
+    ...process.env,
+    TEST_REDIS_URL: env.REDIS_URL,
+    TEST_KAFKA_BROKERS: env.KAFKA_BROKERS,
+    TEST_MONGO_URL: env.MONGO_URL,
+  };
+  say(
+    `TEST_REDIS_URL=${env.REDIS_URL} TEST_KAFKA_BROKERS=${env.KAFKA_BROKERS} TEST_MONGO_URL=${env.MONGO_URL}`,
+  );
+  // Keep the default output and add a JSON report for the closing counts, unless the caller
+  // chose reporters.
+  const ownReporters = extraArgs.some((arg) => arg.startsWith('--reporter'));
+  const scratch = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const reportFile = join(scratch, 'vitest.json');
+  const reporterArgs = ownReporters
+    ? []
+    : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+  try {
+    const ok = await run('npx', ['vitest', 'run', ...reporterArgs, ...extraArgs], testEnv);
+    const summary = ownReporters ? null : summarize(reportFile);
+    if (summary) console.log(`vitest: ${summary}`);
+    return ok;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function main(extraArgs: readonly string[]): Promise<number> {
+  const results: PhaseResult[] = [];
+  results.push(await phase('lint', () => run('npm', ['run', '--silent', 'lint'])));
+  results.push(await phase('typecheck', () => run('npm', ['run', '--silent', 'typecheck'])));
+  const services = await phase('services', ensureServices);
+  results.push(services);
+  if (services.ok) results.push(await phase('vitest', () => runVitest(extraArgs)));
+  else say('vitest: not run, the services are not up');
+  const failed = results.filter((result) => !result.ok);
+  say(
+    `summary: ${results.map((r) => `${r.name} ${r.ok ? 'ok' : 'FAILED'}`).join(', ')}` +
+      (services.ok ? '' : ', vitest not run'),
+  );
+  return failed.length === 0 && services.ok ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));
