@@ -1,13 +1,13 @@
 import type { AuthResult } from '../services/auth.ts';
 import { builder } from './builder.ts';
-import { UserRef } from './user.ts';
+import { asSelf, UserRef } from './user.ts';
 
 const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
   description: 'A short-lived access token, a single-use refresh token, and who they are for.',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     refreshToken: t.exposeString('refreshToken'),
-    user: t.field({ type: UserRef, resolve: (payload) => payload.user }),
+    user: t.field({ type: UserRef, resolve: (payload) => asSelf(payload.user) }),
   }),
 });
 

@@ -45,11 +45,12 @@ describe('auth', () => {
 
   it('signs up, logs in, and shows the email only to its owner', async () => {
     const ann = await signUp(server, 'Ann');
-    const login = await server.gql<{ logIn: { accessToken: string; user: { id: string } } }>(
-      `mutation ($input: LogInInput!) { logIn(input: $input) { ${AUTH_FIELDS} } }`,
-      { input: { email: ann.email.toUpperCase(), password: 'correct horse battery' } },
-    );
-    expect(login.data?.logIn.user.id).toBe(ann.id);
+    const login = await server.gql<{
+      logIn: { accessToken: string; user: { id: string; name: string; email: string } };
+    }>(`mutation ($input: LogInInput!) { logIn(input: $input) { ${AUTH_FIELDS} } }`, {
+      input: { email: ann.email.toUpperCase(), password: 'correct horse battery' },
+    });
+    expect(login.data?.logIn.user).toEqual({ id: ann.id, name: 'Ann', email: ann.email });
     const self = await me(server, login.data?.logIn.accessToken);
     expect(self.data?.me).toEqual({ id: ann.id, email: ann.email });
 
