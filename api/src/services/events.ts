@@ -6,6 +6,7 @@ import type { Adapters } from '../ports/index.ts';
 import type { SafeCache } from './cache-reads.ts';
 import { mergeBySeq } from './cache-reads.ts';
 import type { ConversationService } from './conversations.ts';
+import type { Logger } from './logger.ts';
 import type { Viewer } from './tokens.ts';
 import { parseInput } from './validate.ts';
 
@@ -26,17 +27,20 @@ export class EventService {
   readonly #cache: SafeCache;
   readonly #conversations: ConversationService;
   readonly #options: EventOptions;
+  readonly #logger: Logger;
 
   constructor(
     adapters: Adapters,
     cache: SafeCache,
     conversations: ConversationService,
     options: EventOptions,
+    logger: Logger,
   ) {
     this.#adapters = adapters;
     this.#cache = cache;
     this.#conversations = conversations;
     this.#options = options;
+    this.#logger = logger;
   }
 
   /**
@@ -54,7 +58,15 @@ export class EventService {
     const live = await this.#adapters.bus.subscribe('conversation:event', conversation.id);
     try {
       const backlog = after === null ? [] : await this.#backlog(conversation.id, after);
-      return replayThenLive(backlog, live);
+      return replayThenLive(backlog, live, async (error) => {
+        // The live stream broke (e.g. this subscriber fell too far behind): end with
+        // ResyncRequired, so the client reloads and resumes with afterSeq, losing nothing.
+        this.#logger.warn({ err: error, conversationId: conversation.id }, 'live stream ended');
+        return {
+          type: 'ResyncRequired',
+          latestSeq: await this.#conversations.latestSeq(conversation.id),
+        };
+      });
     } catch (error) {
       await live.return();
       throw error;
@@ -93,8 +105,9 @@ export class EventService {
 function replayThenLive(
   backlog: readonly ConversationEvent[],
   live: EventStream<ConversationEvent>,
+  onBroken: (error: unknown) => Promise<ConversationEvent>,
 ): AsyncIterableIterator<ConversationEvent> {
-  const events = generate(backlog, live);
+  const events = generate(backlog, live, onBroken);
   return {
     next: () => events.next(),
     return: async () => {
@@ -110,6 +123,7 @@ function replayThenLive(
 async function* generate(
   backlog: readonly ConversationEvent[],
   live: EventStream<ConversationEvent>,
+  onBroken: (error: unknown) => Promise<ConversationEvent>,
 ): AsyncGenerator<ConversationEvent, undefined> {
   const delivered = new SeqWindow(DEDUPE_WINDOW);
   try {
@@ -117,7 +131,16 @@ async function* generate(
       if (event.type === 'MessageAdded') delivered.add(event.message.seq);
       yield event;
     }
-    for await (const event of live) {
+    for (;;) {
+      let next: IteratorResult<ConversationEvent>;
+      try {
+        next = await live.next();
+      } catch (error) {
+        yield await onBroken(error);
+        return undefined;
+      }
+      if (next.done) return undefined;
+      const event = next.value;
       if (event.type === 'MessageAdded') {
         if (delivered.has(event.message.seq)) continue;
         delivered.add(event.message.seq);
@@ -127,7 +150,6 @@ async function* generate(
   } finally {
     await live.return();
   }
-  return undefined;
 }
 
 /**

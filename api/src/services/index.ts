@@ -64,7 +64,7 @@ export function createServices(
       assistant,
       options.messages,
     ),
-    events: new EventService(adapters, cache, conversations, options.events),
+    events: new EventService(adapters, cache, conversations, options.events, logger),
     presence,
     typing,
     assistant,
