@@ -20,7 +20,7 @@ const shared = {
 
 const config: CodegenConfig = {
   cwd: root,
-  schema: process.env['PARLEY_CODEGEN_SCHEMA'] ?? 'schema.graphql',
+  schema: 'schema.graphql',
   ignoreNoDocuments: false,
   generates: {
     'web/src/gql/': {
