@@ -151,3 +151,30 @@ describe('authorisation', () => {
     expect(new Set(seen)).toEqual(new Set([own]));
   });
 });
+
+describe('per-operation tokens on an anonymous socket (how GraphiQL authenticates)', () => {
+  it('accepts extensions.headers.authorization, and refuses a forged one', async () => {
+    const server = await startTestServer();
+    try {
+      const ann = await signUp(server, 'Ann');
+      const client = server.wsClient(null);
+      const run = (authorization: string) =>
+        new Promise<GraphQLResponse>((resolve, reject) => {
+          client.subscribe(
+            { query: '{ me { id } }', extensions: { headers: { Authorization: authorization } } },
+            {
+              next: (value) => resolve(value as GraphQLResponse),
+              error: reject,
+              complete: () => {},
+            },
+          );
+        });
+      expect((await run(`Bearer ${ann.accessToken}`)).data).toEqual({ me: { id: ann.id } });
+      await expect(run('Bearer forged')).rejects.toSatisfy((errors: unknown) =>
+        JSON.stringify(errors).includes('UNAUTHENTICATED'),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
