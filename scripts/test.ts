@@ -2,6 +2,8 @@
  * The full suite (`npm test`): lint, typecheck, bring the real services up when any is down,
  * then vitest with the services' addresses in TEST_REDIS_URL, TEST_KAFKA_BROKERS and
  * TEST_MONGO_URL. Extra arguments go to vitest: `npm test -- api/test/services`.
+ * When all three TEST_* variables are already set (say, for services run with docker compose),
+ * those are used and the local services are left alone.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +43,10 @@ async function phase(name: string, body: () => Promise<boolean>): Promise<PhaseR
 
 /** Starts the services unless `status` finds every one up; true when they are all up. */
 async function ensureServices(): Promise<boolean> {
+  if (servicesPreset()) {
+    say(`using the services named by ${testVariables.join(', ')}`);
+    return true;
+  }
   const config = loadConfig();
   const down = (await status(config)).filter((row) => row.state !== 'up');
   if (down.length === 0) {
