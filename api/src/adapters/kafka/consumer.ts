@@ -1,0 +1,151 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Metrics } from '../../metrics/metrics.ts';
+import type { LogRecord, MessageLogConsumer } from '../../ports/message-log.ts';
+import { sendToDeadLetters } from './dead-letters.ts';
+import { decodeRecord, PoisonRecordError } from './record-codec.ts';
+
+export interface KafkaMessageLogConsumerOptions {
+  readonly kafka: Kafka;
+  /** Produces poison records to the dead-letter topic. */
+  readonly producer: Producer;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  readonly groupId: string;
+  /** First delay after a failed write, doubled per attempt up to `retryMaxMs`. */
+  readonly retryInitialMs?: number;
+  readonly retryMaxMs?: number;
+  readonly metrics: Pick<
+    Metrics,
+    'observeBatch' | 'observePersisted' | 'setConsumerLag' | 'countDeadLetter'
+  >;
+  /** Told about every failed write before it is retried. */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+/**
+ * The persistence worker's side of Kafka: a consumer group reading with `eachBatch` and no
+ * auto-resolve. Each partition batch goes to the handler as one call (one bulk write); its
+ * offset is resolved and committed only after the handler succeeded. While the handler
+ * fails the partition is paused and the batch retried with backoff, committing nothing.
+ * Poison records go to the dead-letter topic, with a reason header, and count as handled.
+ */
+export class KafkaMessageLogConsumer implements MessageLogConsumer {
+  readonly #options: KafkaMessageLogConsumerOptions;
+  #consumer: Consumer | null = null;
+  #stopping = false;
+  readonly #sleepers = new Set<() => void>();
+
+  constructor(options: KafkaMessageLogConsumerOptions) {
+    this.#options = options;
+  }
+
+  async start(handler: (records: readonly LogRecord[]) => Promise<void>): Promise<void> {
+    if (this.#consumer) throw new Error('message log consumer is already started');
+    const { kafka, topic, groupId } = this.#options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      // A fetch returns as soon as records arrive; an idle one comes back after this, which
+      // bounds how long a pause or stop waits on it.
+      maxWaitTimeInMs: 500,
+    });
+    this.#consumer = consumer;
+    this.#stopping = false;
+    await consumer.connect();
+    // A new group starts at the beginning: nothing produced before it existed is skipped.
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      // Commit whenever an offset was resolved, i.e. after every successful write.
+      autoCommitThreshold: 1,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.#eachBatch(payload, handler),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const wake of [...this.#sleepers]) wake();
+    const consumer = this.#consumer;
+    this.#consumer = null;
+    await consumer?.disconnect();
+  }
+
+  async #eachBatch(
+    payload: EachBatchPayload,
+    handler: (records: readonly LogRecord[]) => Promise<void>,
+  ): Promise<void> {
+    const { batch } = payload;
+    const { metrics } = this.#options;
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    const records = await this.#decode(batch.partition, batch.messages);
+
+    let attempt = 0;
+    let resume: (() => void) | null = null;
+    for (;;) {
+      if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+      try {
+        if (records.length > 0) await handler(records);
+        break;
+      } catch (error) {
+        attempt += 1;
+        this.#options.onError?.(error, `persisting a batch failed (attempt ${attempt}); retrying`);
+        // No further fetches for this partition while the store is failing.
+        resume ??= payload.pause();
+        await this.#sleep(this.#backoff(attempt));
+        await payload.heartbeat();
+      }
+    }
+    resume?.();
+    payload.resolveOffset(last.offset);
+    await payload.commitOffsetsIfNecessary();
+    await payload.heartbeat();
+
+    metrics.observeBatch(records.length);
+    for (const record of records) {
+      if (record.type === 'message.created') metrics.observePersisted(record.message.createdAt);
+    }
+    metrics.setConsumerLag(batch.partition, Number(batch.offsetLag()));
+  }
+
+  /** Decodes a batch; poison records go to the dead-letter topic (retried until they do). */
+  async #decode(partition: number, messages: readonly KafkaMessage[]): Promise<LogRecord[]> {
+    const records: LogRecord[] = [];
+    for (const message of messages) {
+      try {
+        records.push(decodeRecord(message.value));
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        await sendToDeadLetters(this.#options.producer, this.#options.deadLetterTopic, message, {
+          reason: error.reason,
+          topic: this.#options.topic,
+          partition,
+        });
+        this.#options.metrics.countDeadLetter('undecodable');
+      }
+    }
+    return records;
+  }
+
+  #backoff(attempt: number): number {
+    const initial = this.#options.retryInitialMs ?? 200;
+    const max = this.#options.retryMaxMs ?? 5_000;
+    return Math.min(max, initial * 2 ** (attempt - 1));
+  }
+
+  /** A delay that `stop()` cuts short. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#sleepers.add(wake);
+    });
+  }
+}

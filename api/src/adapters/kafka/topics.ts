@@ -1,0 +1,60 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Admin, KafkaJSProtocolError } from 'kafkajs';
+
+export interface TopicSettings {
+  /** The message log (default `parley.messages`). */
+  readonly topic: string;
+  /** The dead-letter topic (default `parley.messages.dlq`). */
+  readonly deadLetterTopic: string;
+  readonly partitions: number;
+}
+
+/**
+ * Creates the message and dead-letter topics when missing: replication factor
+ * min(3, brokers) and min.insync.replicas 2 (1 on a single broker), so an `acks=all`
+ * write survives the loss of one broker. Existing topics are left as they are.
+ */
+export async function ensureTopics(admin: Admin, settings: TopicSettings): Promise<void> {
+  const { brokers } = await admin.describeCluster();
+  const replicationFactor = Math.min(3, brokers.length);
+  const minInsync = Math.min(2, replicationFactor);
+  const existing = new Set(await admin.listTopics());
+  const missing = [settings.topic, settings.deadLetterTopic].filter((name) => !existing.has(name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: topic === settings.topic ? settings.partitions : 1,
+        replicationFactor,
+        configEntries: [{ name: 'min.insync.replicas', value: String(minInsync) }],
+      })),
+    });
+  }
+  await waitForLeaders(admin, [settings.topic, settings.deadLetterTopic]);
+}
+
+/**
+ * Waits until the cluster reports a leader for every partition. KRaft spreads new topic
+ * metadata to the brokers asynchronously, and until then they answer UNKNOWN_TOPIC_OR_PARTITION.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready = metadata.topics.every(
+        (topic) =>
+          topic.partitions.length > 0 &&
+          topic.partitions.every((partition) => partition.leader >= 0),
+      );
+      if (ready && metadata.topics.length === topics.length) return;
+    } catch (error) {
+      const unknown =
+        error instanceof KafkaJSProtocolError && error.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (!unknown) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
+    await delay(100);
+  }
+}
