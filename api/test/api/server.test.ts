@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectRaw, signUp, startTestServer, type TestServer } from '../support/server.ts';
+import {
+  connectRaw,
+  openDirect,
+  sendMessage,
+  signUp,
+  startTestServer,
+  type TestServer,
+} from '../support/server.ts';
 
 describe('server', () => {
   let server: TestServer;
@@ -20,6 +27,37 @@ describe('server', () => {
     expect(await landing.text()).toContain('href="/graphql"');
     const graphiql = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).toContain('GraphiQL');
+  });
+
+  it('serves subscriptions over server-sent events too', async () => {
+    server = await startTestServer();
+    const ann = await signUp(server, 'Ann');
+    const ben = await signUp(server, 'Ben');
+    const id = await openDirect(server, ann, ben);
+    await sendMessage(server, ann, id, 'over sse');
+    const response = await server.app.yoga.fetch('http://parley.test/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${ben.accessToken}`,
+      },
+      body: JSON.stringify({
+        query: `subscription ($id: ID!) { conversationEvents(conversationId: $id, afterSeq: 0) {
+          ... on MessageAdded { message { body } } } }`,
+        variables: { id },
+      }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body?.getReader();
+    let text = '';
+    while (reader && !text.includes('over sse')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader?.cancel();
+    expect(text).toContain('"body":"over sse"');
   });
 
   it('reports not ready once the store is gone', async () => {
