@@ -53,9 +53,10 @@ export class SafeCache {
     conversationId: ConversationId,
     messages: readonly Message[],
     reachedStart: boolean,
+    fromNewest: boolean,
   ): Promise<void> {
     try {
-      await this.#cache.fill(conversationId, messages, reachedStart);
+      await this.#cache.fill(conversationId, messages, reachedStart, fromNewest);
     } catch (error) {
       this.#logger.warn({ err: error, conversationId }, 'cache fill failed');
     }

@@ -157,7 +157,13 @@ export class MessageService {
       beforeSeq,
       input.last + 1,
     );
-    await this.#cache.fill(conversationId, fromStore, fromStore.length <= input.last);
+    // Only a read of the newest page can prove the window complete up to the present.
+    await this.#cache.fill(
+      conversationId,
+      fromStore,
+      fromStore.length <= input.last,
+      beforeSeq === null,
+    );
     // The store may lag the log by a moment: merge in the cached, not yet persisted tail.
     const floor = fromStore.length > input.last ? (fromStore[0]?.seq ?? 0) : 0;
     const tail = (await this.#cache.listAfter(conversationId, floor)).filter(
