@@ -63,11 +63,20 @@ export class SafeCache {
   }
 }
 
-/** Merges message lists by seq (first occurrence wins), ascending. */
+/**
+ * Merges message lists by seq, ascending. Where two copies of a message differ, the later
+ * `updatedAt` wins (ties: the earlier list), since the cache may hold a final state (an
+ * assistant reply's end) that the store has not applied yet.
+ */
 export function mergeBySeq(...lists: readonly (readonly Message[])[]): Message[] {
   const bySeq = new Map<number, Message>();
   for (const list of lists) {
-    for (const message of list) if (!bySeq.has(message.seq)) bySeq.set(message.seq, message);
+    for (const message of list) {
+      const known = bySeq.get(message.seq);
+      if (!known || message.updatedAt.getTime() > known.updatedAt.getTime()) {
+        bySeq.set(message.seq, message);
+      }
+    }
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -303,6 +303,29 @@ describe('assistant replies, end to end against the Gemini fixture', () => {
     expect((await benView.untilSettled()).at(-1)?.message.status).toBe('COMPLETE');
   });
 
+  it('starts one reply for concurrent retries of one /ai send', async () => {
+    const server = await start();
+    const { ana, ben, conversationId } = await group(server);
+    fixture.script('primary', { chunks: ['only once'] });
+    const benView = await watch(server, ben, conversationId);
+    const send = () =>
+      server.gql<{ sendMessage: { id: string } }>(
+        'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id } }',
+        { input: { conversationId, body: '/ai once please', clientId: 'same-prompt' } },
+        ana.accessToken,
+      );
+
+    const results = await Promise.all([send(), send(), send()]);
+    await benView.untilSettled();
+
+    expect(new Set(results.map((result) => result.data?.sendMessage.id)).size).toBe(1);
+    const replies = (await history(server, ana, conversationId)).filter(
+      (message) => message.kind === 'ASSISTANT',
+    );
+    expect(replies.map((reply) => reply.body)).toEqual(['only once']);
+    expect(fixture.requests).toHaveLength(1);
+  });
+
   it('limits /ai prompts per user with RATE_LIMITED', async () => {
     const server = await start({ ASSISTANT_RATE_LIMIT: '1/1h' });
     const { ana, ben, conversationId } = await group(server);

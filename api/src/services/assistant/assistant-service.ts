@@ -221,7 +221,9 @@ export class AssistantService implements PromptHook {
       id: ids.next(),
       conversationId: conversation.id,
       seq: await seq.next(conversation.id),
-      clientId: null,
+      // Derived from the prompt, so concurrent retries of one `/ai` send (on any instance)
+      // claim the same key and only the first starts a reply.
+      clientId: `assistant:${prompt.id}`,
       senderId: this.#options.userId,
       kind: 'ASSISTANT',
       body: '',
@@ -230,6 +232,7 @@ export class AssistantService implements PromptHook {
       createdAt: now,
       updatedAt: now,
     };
+    if (await this.#adapters.clientIds.claim(reply)) return;
     const control = new ReplyControl(this.#options.idleTimeoutMs, this.#options.maxReplyMs);
     const settled = Promise.withResolvers<Message>();
     // Late cancels wait on this; a crash rejects it and they get a masked error.
