@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createGeminiModel } from '../adapters/gemini/gemini-model.ts';
+import { createKafkaConsumer, type KafkaSettings, openKafkaLog } from '../adapters/kafka/index.ts';
 import { createMemoryClientIdRegistry } from '../adapters/memory/client-id-registry.ts';
 import { createMemoryEventBus } from '../adapters/memory/event-bus.ts';
 import { createMemoryMessageCache } from '../adapters/memory/message-cache.ts';
@@ -8,11 +11,17 @@ import { createGroupCommitLog } from '../adapters/memory/message-log.ts';
 import { createMemoryPresenceStore } from '../adapters/memory/presence.ts';
 import { createMemoryRateLimiter } from '../adapters/memory/rate-limiter.ts';
 import { createMemorySeqAllocator } from '../adapters/memory/seq-allocator.ts';
+import { openMongoStore } from '../adapters/mongo/store.ts';
+import { openRedisAdapters } from '../adapters/redis/index.ts';
+import { StoreFloorLeases } from '../adapters/redis/seq-floor-leases.ts';
 import { openSqliteStore } from '../adapters/sqlite/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import { createIdGenerator } from '../adapters/system/ids.ts';
+import { createMetrics, type MetricsRegistry } from '../metrics/metrics.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Adapters } from '../ports/index.ts';
+import type { MessageLog, MessageLogConsumer } from '../ports/message-log.ts';
+import type { Store } from '../ports/store.ts';
 import { createServices, type Services } from '../services/index.ts';
 import type { Logger } from '../services/logger.ts';
 import type { Config } from './config.ts';
@@ -28,6 +37,8 @@ export interface CompositionOptions {
 export interface Composition {
   readonly adapters: Adapters;
   readonly services: Services;
+  /** This process's Prometheus metrics (served at `/metrics`). */
+  readonly metrics: MetricsRegistry;
   /** Stops the services, flushes the log into the store, then closes every adapter. */
   close(): Promise<void>;
 }
@@ -39,40 +50,93 @@ export interface Composition {
 const SEQ_RESTART_HEADROOM = 1000;
 
 /**
- * The composition root: picks an adapter for each port from config. Embedded today (SQLite
- * store, in-process bus, cache, log and limiter); REDIS_URL, KAFKA_BROKERS and MONGO_URL will
- * each swap their ports here, independently.
+ * The composition root: picks an adapter for each port from config. Embedded by default
+ * (SQLite store, in-process bus, cache, log and limiter); MONGO_URL, REDIS_URL and
+ * KAFKA_BROKERS each swap their ports, independently (docs/DISTRIBUTED.md).
  */
 export async function composeAdapters(
   config: Config,
   logger: Logger,
   options: CompositionOptions = {},
+  metrics: MetricsRegistry = createMetrics(),
 ): Promise<Adapters> {
-  warnAboutReservedSettings(config, logger);
   const clock = options.clock ?? systemClock;
+  const { distributed } = config;
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const degraded = (error: unknown, context: string) => logger.warn({ err: error }, context);
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, 'parley.db'));
-  const log = createGroupCommitLog({
-    onHandlerError: (error, attempt) =>
-      logger.error({ err: error, attempt }, 'writing a log batch to the store failed; retrying'),
-  });
+
+  const mongo = distributed.mongoUrl ? await openMongoStore(distributed.mongoUrl) : null;
+  const store: Store = mongo ?? (await openSqliteStore(join(config.dataDir, 'parley.db')));
+  const seqFloor = (id: string) => store.messages.maxSeq(id);
+
+  const redis = distributed.redisUrl
+    ? await openRedisAdapters(
+        { url: distributed.redisUrl, ...distributed.redis },
+        {
+          instanceId,
+          seqLeases:
+            mongo?.seqLeases ?? new StoreFloorLeases(seqFloor, distributed.redis.seqReseedMargin),
+          clientIdFallback: createMemoryClientIdRegistry({ clock }),
+          onError: degraded,
+        },
+      )
+    : null;
+
+  let log: MessageLog;
+  let logConsumer: MessageLogConsumer | null;
+  const kafka = kafkaSettings(config);
+  if (kafka) {
+    const kafkaLog = { metrics, onError: degraded, log: kafkaLogSink(logger) };
+    log = await openKafkaLog(kafka, {
+      ...kafkaLog,
+      instanceId,
+      outbox: redis?.openOutbox() ?? null,
+    });
+    logConsumer = distributed.worker.inApi ? createKafkaConsumer(kafka, kafkaLog) : null;
+  } else {
+    const queue = createGroupCommitLog({
+      onHandlerError: (error, attempt) =>
+        logger.error({ err: error, attempt }, 'writing a log batch to the store failed; retrying'),
+    });
+    log = queue;
+    logConsumer = queue;
+  }
+
   return {
     store,
-    bus: createMemoryEventBus(),
-    cache: createMemoryMessageCache(),
-    seq: createMemorySeqAllocator((id) => store.messages.maxSeq(id), {
-      headroom: SEQ_RESTART_HEADROOM,
-    }),
+    bus: redis?.bus ?? createMemoryEventBus(),
+    cache: redis?.cache ?? createMemoryMessageCache(),
+    seq:
+      redis?.seq ??
+      createMemorySeqAllocator(seqFloor, {
+        headroom: SEQ_RESTART_HEADROOM,
+      }),
     log,
-    logConsumer: log,
-    limiter: createMemoryRateLimiter({ clock }),
-    presence: createMemoryPresenceStore(),
-    clientIds: createMemoryClientIdRegistry({ clock }),
+    logConsumer,
+    limiter: redis?.limiter ?? createMemoryRateLimiter({ clock }),
+    presence: redis?.presence ?? createMemoryPresenceStore(),
+    clientIds: redis?.clientIds ?? createMemoryClientIdRegistry({ clock }),
     assistantModel: config.gemini.apiKey
       ? createGeminiModel({ ...config.gemini, apiKey: config.gemini.apiKey })
       : null,
     clock,
     ids: createIdGenerator(clock),
+  };
+}
+
+/** The Kafka settings when KAFKA_BROKERS is set. */
+export function kafkaSettings(config: Config): KafkaSettings | null {
+  const brokers = config.distributed.kafkaBrokers;
+  return brokers ? { brokers, ...config.distributed.kafka } : null;
+}
+
+/** Routes kafkajs's own log lines into the structured log. */
+export function kafkaLogSink(logger: Logger) {
+  return (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => {
+    if (level === 'error') logger.error(extra, message);
+    else if (level === 'warn') logger.warn(extra, message);
+    else logger.info(extra, message);
   };
 }
 
@@ -82,7 +146,8 @@ export async function compose(
   logger: Logger,
   options: CompositionOptions = {},
 ): Promise<Composition> {
-  const adapters = await composeAdapters(config, logger, options);
+  const metrics = createMetrics();
+  const adapters = await composeAdapters(config, logger, options, metrics);
   const services = createServices(
     adapters,
     {
@@ -110,6 +175,7 @@ export async function compose(
   return {
     adapters,
     services,
+    metrics,
     async close() {
       await services.close();
       await closeAdapters(adapters);
@@ -130,16 +196,4 @@ async function closeAdapters(adapters: Adapters): Promise<void> {
     adapters.clientIds.close(),
   ]);
   await adapters.store.close();
-}
-
-function warnAboutReservedSettings(config: Config, logger: Logger): void {
-  const { redisUrl, kafkaBrokers, mongoUrl } = config.distributed;
-  const set = [
-    redisUrl && 'REDIS_URL',
-    kafkaBrokers && 'KAFKA_BROKERS',
-    mongoUrl && 'MONGO_URL',
-  ].filter((name): name is string => typeof name === 'string');
-  if (set.length > 0) {
-    logger.warn({ settings: set }, 'distributed adapters are not wired yet; running embedded');
-  }
 }

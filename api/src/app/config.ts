@@ -76,10 +76,29 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_UP: rateRule('10/15m'),
   RATE_LIMIT_LOG_IN: rateRule('20/5m'),
 
-  /** Reserved for the distributed adapters; each switches its part on independently. */
+  /** The distributed adapters (docs/DISTRIBUTED.md); each switches its part on independently. */
   REDIS_URL: z.url().optional(),
   KAFKA_BROKERS: z.string().min(1).optional(),
   MONGO_URL: z.string().min(1).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('parley'),
+  CACHE_WINDOW_SIZE: integer(200, 1, 10_000),
+  CACHE_TTL_SECONDS: integer(86_400, 1),
+  SEQ_LEASE_BLOCK: integer(1_000, 1, 1_000_000),
+  SEQ_LEASE_MS: integer(5_000, 100),
+  /** Redis without MongoDB: seqs skipped when Redis lost a counter (covers sends in flight). */
+  SEQ_RESEED_MARGIN: integer(1_000, 0),
+  PRESENCE_TTL_MS: integer(30_000, 1_000),
+  KAFKA_CLIENT_ID: z.string().min(1).default('parley-api'),
+  KAFKA_TOPIC: z.string().min(1).default('parley.messages'),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default('parley.messages.dlq'),
+  KAFKA_PARTITIONS: integer(6, 1, 1_000),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('parley-persistence'),
+  KAFKA_PRODUCE_TIMEOUT_MS: integer(3_000, 100),
+  KAFKA_LINGER_MS: integer(5, 0, 1_000),
+  /** Run the persistence worker inside the API (false when `npm run worker` runs it alone). */
+  PERSISTENCE_WORKER_IN_API: flag(true),
+  /** Port of the standalone worker's /metrics and /healthz. */
+  WORKER_PORT: integer(4100, 0, 65_535),
 
   /** The assistant (docs/ASSISTANT.md); without a key, `/ai` replies fail readably. */
   GEMINI_API_KEY: z.string().min(1).optional(),
@@ -145,6 +164,30 @@ export interface Config {
     readonly redisUrl: string | null;
     readonly kafkaBrokers: readonly string[] | null;
     readonly mongoUrl: string | null;
+    readonly redis: {
+      readonly keyPrefix: string;
+      readonly cacheWindow: number;
+      readonly cacheTtlMs: number;
+      readonly seqLeaseBlock: number;
+      readonly seqLeaseMs: number;
+      readonly seqReseedMargin: number;
+      readonly presenceTtlMs: number;
+    };
+    readonly kafka: {
+      readonly clientId: string;
+      readonly topic: string;
+      readonly deadLetterTopic: string;
+      readonly partitions: number;
+      readonly consumerGroup: string;
+      readonly produceTimeoutMs: number;
+      readonly lingerMs: number;
+    };
+    readonly worker: {
+      /** Whether this API process runs the persistence worker. */
+      readonly inApi: boolean;
+      /** The standalone worker's HTTP port (/metrics, /healthz). */
+      readonly port: number;
+    };
   };
   readonly gemini: {
     /** Null when not set: the assistant then fails every reply with a readable reason. */
@@ -228,6 +271,25 @@ export function loadConfig(
       redisUrl: e.REDIS_URL ?? null,
       kafkaBrokers: e.KAFKA_BROKERS ? e.KAFKA_BROKERS.split(',').map((b) => b.trim()) : null,
       mongoUrl: e.MONGO_URL ?? null,
+      redis: {
+        keyPrefix: e.REDIS_KEY_PREFIX,
+        cacheWindow: e.CACHE_WINDOW_SIZE,
+        cacheTtlMs: e.CACHE_TTL_SECONDS * 1000,
+        seqLeaseBlock: e.SEQ_LEASE_BLOCK,
+        seqLeaseMs: e.SEQ_LEASE_MS,
+        seqReseedMargin: e.SEQ_RESEED_MARGIN,
+        presenceTtlMs: e.PRESENCE_TTL_MS,
+      },
+      kafka: {
+        clientId: e.KAFKA_CLIENT_ID,
+        topic: e.KAFKA_TOPIC,
+        deadLetterTopic: e.KAFKA_DLQ_TOPIC,
+        partitions: e.KAFKA_PARTITIONS,
+        consumerGroup: e.KAFKA_CONSUMER_GROUP,
+        produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
+        lingerMs: e.KAFKA_LINGER_MS,
+      },
+      worker: { inApi: e.PERSISTENCE_WORKER_IN_API, port: e.WORKER_PORT },
     },
     gemini: {
       apiKey: e.GEMINI_API_KEY ?? null,

@@ -89,7 +89,6 @@ describe.runIf(servicesAvailable('kafka', 'redis'))('Kafka message log', () => {
       });
       const consumer = new KafkaMessageLogConsumer({
         kafka: client,
-        producer,
         topic,
         deadLetterTopic,
         groupId: uniqueName('parley-group'),
@@ -149,7 +148,6 @@ describe.runIf(servicesAvailable('kafka', 'redis'))('Kafka message log', () => {
     const changed = new Condition();
     const consumer = new KafkaMessageLogConsumer({
       kafka: client,
-      producer,
       topic,
       deadLetterTopic,
       groupId: uniqueName('parley-group'),
@@ -232,7 +230,6 @@ describe.runIf(servicesAvailable('kafka', 'redis'))('Kafka message log', () => {
     const changed = new Condition();
     const consumer = new KafkaMessageLogConsumer({
       kafka: client,
-      producer,
       topic,
       deadLetterTopic: topic,
       groupId: uniqueName('parley-group'),

@@ -6,8 +6,6 @@ import { decodeRecord, PoisonRecordError } from './record-codec.ts';
 
 export interface KafkaMessageLogConsumerOptions {
   readonly kafka: Kafka;
-  /** Produces poison records to the dead-letter topic. */
-  readonly producer: Producer;
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly groupId: string;
@@ -32,6 +30,8 @@ export interface KafkaMessageLogConsumerOptions {
 export class KafkaMessageLogConsumer implements MessageLogConsumer {
   readonly #options: KafkaMessageLogConsumerOptions;
   #consumer: Consumer | null = null;
+  /** Produces poison records to the dead-letter topic; lives from start to stop. */
+  #producer: Producer | null = null;
   #stopping = false;
   readonly #sleepers = new Set<() => void>();
 
@@ -52,7 +52,9 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     });
     this.#consumer = consumer;
     this.#stopping = false;
-    await consumer.connect();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#producer = producer;
+    await Promise.all([consumer.connect(), producer.connect()]);
     // A new group starts at the beginning: nothing produced before it existed is skipped.
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -69,8 +71,11 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     this.#stopping = true;
     for (const wake of [...this.#sleepers]) wake();
     const consumer = this.#consumer;
+    const producer = this.#producer;
     this.#consumer = null;
+    this.#producer = null;
     await consumer?.disconnect();
+    await producer?.disconnect();
   }
 
   async #eachBatch(
@@ -119,7 +124,8 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
         records.push(decodeRecord(message.value));
       } catch (error) {
         if (!(error instanceof PoisonRecordError)) throw error;
-        await sendToDeadLetters(this.#options.producer, this.#options.deadLetterTopic, message, {
+        if (!this.#producer) throw new Error('message log consumer is stopped');
+        await sendToDeadLetters(this.#producer, this.#options.deadLetterTopic, message, {
           reason: error.reason,
           topic: this.#options.topic,
           partition,

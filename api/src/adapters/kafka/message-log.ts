@@ -21,6 +21,8 @@ export interface KafkaMessageLogOptions {
   readonly metrics: Pick<Metrics, 'countOutboxAppend'>;
   /** Told when Kafka fails and the log switches to the outbox. */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once after `close()` flushed: disconnects what the log shares (producer, outbox). */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -35,6 +37,7 @@ export class KafkaMessageLog implements MessageLog {
   readonly #timeoutMs: number;
   readonly #metrics: Pick<Metrics, 'countOutboxAppend'>;
   readonly #onError: (error: unknown, context: string) => void;
+  readonly #release: () => Promise<void>;
   #useOutbox = false;
   #closed = false;
 
@@ -44,6 +47,12 @@ export class KafkaMessageLog implements MessageLog {
     this.#timeoutMs = options.produceTimeoutMs ?? 3_000;
     this.#metrics = options.metrics;
     this.#onError = options.onError ?? (() => undefined);
+    const release = options.release ?? (() => Promise.resolve());
+    let released: Promise<void> | null = null;
+    this.#release = () => {
+      released ??= release();
+      return released;
+    };
   }
 
   /** True while appends go to the outbox. */
@@ -81,5 +90,6 @@ export class KafkaMessageLog implements MessageLog {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#producer.flush();
+    await this.#release();
   }
 }

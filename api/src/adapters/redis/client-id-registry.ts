@@ -4,6 +4,7 @@ import type { ClaimedSend, ClientIdRegistry } from '../../ports/client-id-regist
 import { isConnectionError } from './connection.ts';
 import { parseWithDates } from './json.ts';
 import { LuaScript } from './lua.ts';
+import { once } from './once.ts';
 
 /** ARGV: message JSON, ttlMs. Returns {message, durable} of an earlier claim, or nil. */
 const CLAIM = new LuaScript(
@@ -33,10 +34,13 @@ export interface RedisClientIdRegistryOptions {
   /** Used while Redis is unreachable (an in-process registry: covers retries to this instance). */
   readonly fallback: ClientIdRegistry;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 /** Idempotency claims shared by every API instance: one atomic claim per (conversation, clientId). */
 export class RedisClientIdRegistry implements ClientIdRegistry {
+  readonly #release: () => Promise<void>;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlMs: number;
@@ -44,6 +48,7 @@ export class RedisClientIdRegistry implements ClientIdRegistry {
   readonly #onError: (error: unknown, context: string) => void;
 
   constructor(options: RedisClientIdRegistryOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#ttlMs = options.ttlMs ?? 60 * 60 * 1000;
@@ -82,6 +87,7 @@ export class RedisClientIdRegistry implements ClientIdRegistry {
 
   async close(): Promise<void> {
     await this.#fallback.close();
+    await this.#release();
   }
 
   #key(conversationId: ConversationId, clientId: string): string {

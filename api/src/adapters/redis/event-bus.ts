@@ -5,6 +5,7 @@ import type { Topic, TopicMap } from '../../ports/events.ts';
 import { isConnectionError } from './connection.ts';
 import { EventQueue } from './event-queue.ts';
 import { reviveDates } from './json.ts';
+import { once } from './once.ts';
 
 export interface RedisEventBusOptions {
   /** Fails fast while Redis is away, so publishing never blocks a send. */
@@ -17,6 +18,8 @@ export interface RedisEventBusOptions {
   readonly subscribeTimeoutMs?: number;
   /** Told about events that could not be published because Redis is unreachable. */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface RedisEventBusOptions {
  * resumes with `afterSeq` (gapless, from the store) instead of silently missing events.
  */
 export class RedisEventBus implements EventBus {
+  readonly #release: () => Promise<void>;
   readonly #pubsub: RedisPubSub;
   readonly #prefix: string;
   readonly #subscriber: Redis;
@@ -36,6 +40,7 @@ export class RedisEventBus implements EventBus {
   readonly #onClose = (): void => this.#failAll(new Error('event bus connection to Redis lost'));
 
   constructor(options: RedisEventBusOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#pubsub = new RedisPubSub({
       publisher: options.publisher,
       subscriber: options.subscriber,
@@ -105,6 +110,7 @@ export class RedisEventBus implements EventBus {
   async close(): Promise<void> {
     this.#subscriber.off('close', this.#onClose);
     for (const queue of [...this.#live]) queue.end();
+    await this.#release();
   }
 
   #failAll(error: Error): void {

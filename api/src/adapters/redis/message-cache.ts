@@ -3,6 +3,7 @@ import type { ConversationId, Message } from '../../domain/model.ts';
 import type { MessageCache } from '../../ports/message-cache.ts';
 import { parseWithDates } from './json.ts';
 import { type LuaReply, LuaScript } from './lua.ts';
+import { once } from './once.ts';
 
 export interface RedisMessageCacheOptions {
   readonly redis: Redis;
@@ -11,6 +12,8 @@ export interface RedisMessageCacheOptions {
   readonly windowSize?: number;
   /** Idle time after which a conversation's window is dropped (default one day). */
   readonly ttlMs?: number;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 // Each conversation has a sorted set (score = seq, member = message JSON) and, once a fill
@@ -84,12 +87,14 @@ return {floor, items}
  * Every read and write is one atomic script, so instances sharing it never see half an update.
  */
 export class RedisMessageCache implements MessageCache {
+  readonly #release: () => Promise<void>;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #windowSize: number;
   readonly #ttlMs: number;
 
   constructor(options: RedisMessageCacheOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#windowSize = options.windowSize ?? 200;
@@ -147,6 +152,7 @@ export class RedisMessageCache implements MessageCache {
 
   async close(): Promise<void> {
     // The connection belongs to the Redis adapter group, which closes it.
+    await this.#release();
   }
 
   #keys(conversationId: ConversationId): [string, string] {

@@ -3,6 +3,7 @@ import type { UserId } from '../../domain/model.ts';
 import type { PresenceStore } from '../../ports/presence.ts';
 import { isConnectionError } from './connection.ts';
 import { LuaScript } from './lua.ts';
+import { once } from './once.ts';
 
 export interface RedisPresenceStoreOptions {
   readonly redis: Redis;
@@ -15,6 +16,8 @@ export interface RedisPresenceStoreOptions {
   readonly heartbeatMs?: number;
   /** Reports failed heartbeats, which no caller awaits. */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 // Each user has a sorted set of open sockets: member `instance/connection`, score = the
@@ -85,6 +88,7 @@ return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
  * sockets of an instance that dies expire, so its users go offline within the TTL.
  */
 export class RedisPresenceStore implements PresenceStore {
+  readonly #release: () => Promise<void>;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #instanceId: string;
@@ -101,6 +105,7 @@ export class RedisPresenceStore implements PresenceStore {
   };
 
   constructor(options: RedisPresenceStoreOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#instanceId = options.instanceId;
@@ -195,6 +200,7 @@ export class RedisPresenceStore implements PresenceStore {
     this.#redis.off('close', this.#onClose);
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    await this.#release();
   }
 
   #startHeartbeat(): void {

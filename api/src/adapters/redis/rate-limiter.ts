@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimiter, RateLimitResult, RateLimitRule } from '../../ports/rate-limiter.ts';
 import { isConnectionError } from './connection.ts';
 import { LuaScript } from './lua.ts';
+import { once } from './once.ts';
 
 /** ARGV: windowMs. A fixed window per key: returns {count, ms left in the window}. */
 const CONSUME = new LuaScript(
@@ -34,6 +35,8 @@ export interface RedisRateLimiterOptions {
   readonly prefix: string;
   /** Told when Redis is unreachable and a request was let through unchecked. */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -41,11 +44,13 @@ export interface RedisRateLimiterOptions {
  * Fails open while Redis is unreachable: an outage must not stop users from chatting.
  */
 export class RedisRateLimiter implements RateLimiter {
+  readonly #release: () => Promise<void>;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #onError: (error: unknown, context: string) => void;
 
   constructor(options: RedisRateLimiterOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#onError = options.onError ?? (() => undefined);
@@ -83,5 +88,6 @@ export class RedisRateLimiter implements RateLimiter {
 
   async close(): Promise<void> {
     // The connection belongs to the Redis adapter group, which closes it.
+    await this.#release();
   }
 }

@@ -3,6 +3,7 @@ import type { ConversationId } from '../../domain/model.ts';
 import type { SeqAllocator, SeqLease, SeqLeaseStore } from '../../ports/seq-allocator.ts';
 import { isConnectionError } from './connection.ts';
 import { LuaScript } from './lua.ts';
+import { once } from './once.ts';
 
 export interface RedisSeqAllocatorOptions {
   readonly redis: Redis;
@@ -15,6 +16,8 @@ export interface RedisSeqAllocatorOptions {
   readonly leaseMs?: number;
   /** Reports background failures (lease renewals) that no caller awaits. */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs once when the adapter closes: gives back the connection it shares. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -78,6 +81,7 @@ return 1
  * last lease has expired, so that Redis can no longer issue a lower one).
  */
 export class RedisSeqAllocator implements SeqAllocator {
+  readonly #release: () => Promise<void>;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #leases: SeqLeaseStore;
@@ -87,6 +91,7 @@ export class RedisSeqAllocator implements SeqAllocator {
   readonly #renewing = new Map<ConversationId, Promise<void>>();
 
   constructor(options: RedisSeqAllocatorOptions) {
+    this.#release = once(options.release ?? (() => Promise.resolve()));
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#leases = options.leases;
@@ -125,6 +130,7 @@ export class RedisSeqAllocator implements SeqAllocator {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.#renewing.values());
+    await this.#release();
   }
 
   /** One renewal per conversation at a time in this process. */
