@@ -41,6 +41,13 @@ async function phase(name: string, body: () => Promise<boolean>): Promise<PhaseR
   return { name, ok, seconds };
 }
 
+const testVariables = ['TEST_REDIS_URL', 'TEST_KAFKA_BROKERS', 'TEST_MONGO_URL'] as const;
+
+/** True when the caller supplied every service address, so the local services are not needed. */
+function servicesPreset(): boolean {
+  return testVariables.every((name) => Boolean(process.env[name]));
+}
+
 /** Starts the services unless `status` finds every one up; true when they are all up. */
 async function ensureServices(): Promise<boolean> {
   if (servicesPreset()) {
@@ -82,15 +89,15 @@ function summarize(reportFile: string): string | null {
 
 async function runVitest(extraArgs: readonly string[]): Promise<boolean> {
   const env = serviceEnv(loadConfig());
-  const testEnv = {
-    ...process.env,
-    TEST_REDIS_URL: env.REDIS_URL,
-    TEST_KAFKA_BROKERS: env.KAFKA_BROKERS,
-    TEST_MONGO_URL: env.MONGO_URL,
-  };
-  say(
-    `TEST_REDIS_URL=${env.REDIS_URL} TEST_KAFKA_BROKERS=${env.KAFKA_BROKERS} TEST_MONGO_URL=${env.MONGO_URL}`,
-  );
+  const testEnv = servicesPreset()
+    ? process.env
+    : {
+        ...process.env,
+        TEST_REDIS_URL: env.REDIS_URL,
+        TEST_KAFKA_BROKERS: env.KAFKA_BROKERS,
+        TEST_MONGO_URL: env.MONGO_URL,
+      };
+  say(testVariables.map((name) => `${name}=${testEnv[name] ?? ''}`).join(' '));
   // Keep the default output and add a JSON report for the closing counts, unless the caller
   // chose reporters.
   const ownReporters = extraArgs.some((arg) => arg.startsWith('--reporter'));
@@ -125,4 +132,6 @@ async function main(extraArgs: readonly string[]): Promise<number> {
   return failed.length === 0 && services.ok ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// `node scripts/test.ts -- <filters>` works like `npm test -- <filters>` (npm drops the `--`).
+const args = process.argv.slice(2);
+process.exitCode = await main(args[0] === '--' ? args.slice(1) : args);
