@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GeminiFixture, startGeminiFixture } from '../../api/test/support/gemini-fixture.ts';
 import { startTestServer, type TestServer } from '../../api/test/support/server.ts';
 import { collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
 import { ChatPage, type Person } from './support/chat-page.ts';
@@ -19,6 +20,7 @@ const person = (name: string): Person => ({
 
 describe('Parley in the browser', () => {
   let webDist: string;
+  let gemini: GeminiFixture;
   let server: TestServer;
   let browser: Browser;
   let aliceContext: BrowserContext;
@@ -31,7 +33,15 @@ describe('Parley in the browser', () => {
 
   beforeAll(async () => {
     webDist = await buildWebApp();
-    server = await startTestServer({ env: { WEB_DIST_DIR: webDist } });
+    gemini = await startGeminiFixture();
+    server = await startTestServer({
+      env: {
+        WEB_DIST_DIR: webDist,
+        GEMINI_API_KEY: gemini.apiKey,
+        GEMINI_BASE_URL: gemini.baseUrl,
+        ASSISTANT_UPDATE_INTERVAL_MS: '20',
+      },
+    });
     browser = await launchBrowser();
     aliceContext = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     bobContext = await browser.newContext({ viewport: { width: 1100, height: 720 } });
@@ -43,6 +53,7 @@ describe('Parley in the browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await gemini?.close();
     if (webDist) await rm(webDist, { recursive: true, force: true });
   });
 
@@ -56,22 +67,24 @@ describe('Parley in the browser', () => {
     await bob.page.getByRole('img', { name: 'Alice is online' }).first().waitFor();
   });
 
-  it('chats both ways live, with the typing indicator and read receipts', async () => {
+  it('chats both ways live, with unread badges, typing indicators and read receipts', async () => {
     await alice.openChatWith('Bob');
-    await bob.openChatWith('Alice');
+    await alice.send('Hi Bob');
 
-    await alice.type('Hi Bob');
-    await bob.page.getByText('Alice is typing…').waitFor();
-    await alice.composer.press('Enter');
+    // Bob has not opened the chat: it tops his list with a preview and an unread badge.
+    const bobsChat = bob.conversationButton('Alice');
+    await bobsChat.filter({ hasText: 'Hi Bob' }).locator('[data-unread="1"]').waitFor();
+    await bobsChat.click();
     await bob.waitForMessage('Hi Bob');
-    await bob.page.getByText('Alice is typing…').waitFor({ state: 'detached' });
-    // Bob has the conversation open, so it is marked read and Alice sees the receipt.
+    // Opening it marks it read: the badge goes, and Alice sees the receipt.
+    await bobsChat.locator('[data-unread]').waitFor({ state: 'detached' });
     await alice.page.locator('[data-receipt="Read"]').waitFor();
 
     await bob.type('Hello Alice!');
     await alice.page.getByText('Bob is typing…').waitFor();
     await bob.composer.press('Enter');
     await alice.waitForMessage('Hello Alice!');
+    await alice.page.getByText('Bob is typing…').waitFor({ state: 'detached' });
     await bob.page.locator('[data-receipt="Read"]').waitFor();
 
     expect(await alice.messageBodies()).toEqual(['Hi Bob', 'Hello Alice!']);
@@ -81,9 +94,10 @@ describe('Parley in the browser', () => {
   });
 
   it('Shift+Enter adds a line instead of sending', async () => {
-    await alice.composer.pressSequentially('line one');
+    await alice.type('line one');
+    await bob.page.getByText('Alice is typing…').waitFor();
     await alice.composer.press('Shift+Enter');
-    await alice.composer.pressSequentially('line two');
+    await alice.type('line two');
     expect(await alice.composer.inputValue()).toBe('line one\nline two');
     await alice.composer.press('Enter');
     await bob.waitForMessage('line one\nline two');
@@ -114,6 +128,64 @@ describe('Parley in the browser', () => {
       'third while away',
     ]);
     await screenshot(bob.page, 'resumed-bob');
+  });
+
+  it('/ai streams the assistant reply to both, and Stop cancels it', async () => {
+    // Two chunks, then the model stalls: the reply stays STREAMING until someone stops it.
+    gemini.scriptDefault({
+      chunks: ['Parley is ', 'a chat app', ' (never sent)'],
+      stallAfterChunks: 2,
+    });
+    await alice.composer.fill('/ai');
+    await alice.page.getByText('The assistant will reply to everyone').waitFor();
+    await alice.send('/ai what is Parley?');
+
+    for (const viewer of [alice, bob]) {
+      const streaming = viewer.page.locator('li[data-assistant-status="STREAMING"]');
+      await streaming.filter({ hasText: 'Parley is a chat app' }).waitFor();
+    }
+    await screenshot(alice.page, 'assistant-streaming');
+    await bob.page.getByRole('button', { name: 'Stop' }).click();
+    for (const viewer of [alice, bob]) {
+      const cancelled = viewer.page.locator('li[data-assistant-status="CANCELLED"]');
+      await cancelled.filter({ hasText: 'Stopped' }).waitFor();
+      expect(await cancelled.locator(':scope > div').textContent()).toBe('Parley is a chat app');
+    }
+  });
+
+  it('/ai completes a reply', async () => {
+    gemini.scriptDefault({ chunks: ['Hello', ' from', ' the assistant.'] });
+    await bob.send('/ai say hello');
+    for (const viewer of [alice, bob]) {
+      const done = viewer.page.locator('li[data-assistant-status="COMPLETE"]');
+      await done.filter({ hasText: 'Hello from the assistant.' }).waitFor();
+    }
+    // Both have the conversation open, so neither is left with an unread badge.
+    await alice.page.locator('[data-unread]').waitFor({ state: 'detached' });
+    await bob.page.locator('[data-unread]').waitFor({ state: 'detached' });
+    // The README's screenshot: a conversation with an assistant reply.
+    await screenshot(alice.page, 'chat-view');
+  });
+
+  it('follows the system dark mode and fits a phone screen', async () => {
+    const background = () =>
+      alice.page.evaluate(() => {
+        const shell = document.querySelector('#root > div');
+        return shell ? getComputedStyle(shell).backgroundColor : null;
+      });
+    const light = await background();
+    await alice.page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
+    await screenshot(alice.page, 'chat-view-dark');
+
+    await alice.page.setViewportSize({ width: 390, height: 760 });
+    const sidebar = alice.page.getByRole('complementary', { name: 'Conversations and contacts' });
+    await sidebar.waitFor({ state: 'hidden' });
+    await screenshot(alice.page, 'chat-view-phone');
+    await alice.page.getByRole('button', { name: 'Back to conversations' }).click();
+    await sidebar.waitFor({ state: 'visible' });
+    await alice.page.emulateMedia({ colorScheme: 'light' });
+    await alice.page.setViewportSize({ width: 1100, height: 720 });
   });
 
   it('ran without page errors', () => {

@@ -36,6 +36,13 @@ export class ChatPage {
     await this.page.getByRole('heading', { name, level: 1 }).waitFor();
   }
 
+  /** A conversation in the sidebar list, by its title. */
+  conversationButton(title: string): Locator {
+    return this.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: new RegExp(`^${title}`) });
+  }
+
   get composer(): Locator {
     return this.page.getByRole('textbox', { name: 'Message' });
   }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { useServices } from '../app/services.ts';
 import type { MessageFieldsFragment } from '../gql/graphql.ts';
@@ -82,7 +82,7 @@ export function ChatView({ conversationId, user, onBack }: ChatViewProps) {
     refetchView({ requestPolicy: 'network-only' });
   }, [liveState.resyncs, refetchView]);
 
-  useMarkRead(conversationId, newestSeq, conversation?.lastReadSeq ?? null);
+  useMarkRead(conversationId, newestSeq, conversation ?? null);
 
   const pending = useSyncExternalStore(outbox.subscribe, () => outbox.list(conversationId));
   const confirmed = new Set(newestEdges.map((edge) => edge.node.clientId));
@@ -197,23 +197,30 @@ function receiptFor(
   return { seq: own.node.seq, text };
 }
 
-/** Marks the conversation read up to its newest message while the page is visible. */
-function useMarkRead(conversationId: string, newestSeq: number, lastReadSeq: number | null) {
+/**
+ * Marks the conversation read up to its newest message while the page is visible. It also
+ * re-marks when the cache shows unread messages in the open conversation: an inbox event
+ * computed before the last markRead can land after its answer.
+ */
+function useMarkRead(
+  conversationId: string,
+  newestSeq: number,
+  read: { readonly lastReadSeq: number; readonly unreadCount: number } | null,
+) {
   const [, markRead] = useMutation(MarkReadMutation);
   const visible = useSyncExternalStore(
     subscribeVisibility,
     () => document.visibilityState === 'visible',
   );
-  const marked = useRef(0);
+  const lastReadSeq = read?.lastReadSeq ?? null;
+  const unreadCount = read?.unreadCount ?? 0;
   useEffect(() => {
-    if (!visible || lastReadSeq === null) return;
-    if (newestSeq <= lastReadSeq || newestSeq <= marked.current) return;
-    marked.current = newestSeq;
+    if (!visible || lastReadSeq === null || newestSeq === 0) return;
+    if (newestSeq <= lastReadSeq && unreadCount === 0) return;
     void markRead({ conversationId, seq: newestSeq }).then((result) => {
-      // Let a later render try again rather than leave the conversation unread.
-      if (result.error) marked.current = 0;
+      if (result.error) console.warn('markRead failed', result.error);
     });
-  }, [conversationId, newestSeq, lastReadSeq, visible, markRead]);
+  }, [conversationId, newestSeq, lastReadSeq, unreadCount, visible, markRead]);
 }
 
 function subscribeVisibility(listener: () => void): () => void {

@@ -45,6 +45,14 @@ export function ConversationList({
               <button
                 type="button"
                 onClick={() => onOpen(node.id)}
+                aria-label={[
+                  title,
+                  peer && (peer.online ? 'online' : 'offline'),
+                  node.unreadCount > 0 && `${node.unreadCount} unread`,
+                  preview,
+                ]
+                  .filter(Boolean)
+                  .join(', ')}
                 aria-current={node.id === openId ? 'true' : undefined}
                 className={`flex w-full items-center gap-3 px-4 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-900 ${
                   node.id === openId ? 'bg-indigo-50 dark:bg-indigo-950/60' : ''
@@ -70,7 +78,6 @@ export function ConversationList({
                     className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
                   >
                     {node.unreadCount}
-                    <span className="sr-only"> unread</span>
                   </span>
                 )}
               </button>
