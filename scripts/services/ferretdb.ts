@@ -2,6 +2,7 @@
  * FerretDB v1 (MongoDB wire protocol on SQLite), built through the Go module proxy from the
  * wrapper module kept in `ferretdb/` beside this file.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -78,9 +79,9 @@ export async function prepareFerretdb(config: ServicesConfig, log: Log): Promise
     { cwd: work, logFile },
   );
   // Prove it starts far enough to report its version before caching it.
-  await runCommand(`${binary}.partial`, ['--version'], { logFile });
-  if (!readFileSync(logFile, 'utf8').includes(`version: ${version}`)) {
-    throw new Error(`built FerretDB does not report version ${version}; see ${logFile}`);
+  const reported = execFileSync(`${binary}.partial`, ['--version'], { encoding: 'utf8' });
+  if (!reported.includes(`version: ${version}`)) {
+    throw new Error(`built FerretDB reports "${reported.trim()}", expected version ${version}`);
   }
   renameSync(`${binary}.partial`, binary);
   writeFileSync(stampFile, `${stamp}\n`);
