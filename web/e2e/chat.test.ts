@@ -7,7 +7,13 @@ import { rm } from 'node:fs/promises';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeminiFixture, startGeminiFixture } from '../../api/test/support/gemini-fixture.ts';
-import { startTestServer, type TestServer } from '../../api/test/support/server.ts';
+import {
+  openDirect,
+  sendMessage,
+  signUp,
+  startTestServer,
+  type TestServer,
+} from '../../api/test/support/server.ts';
 import { collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
 import { ChatPage, type Person } from './support/chat-page.ts';
 import { buildWebApp } from './support/web-build.ts';
@@ -186,6 +192,74 @@ describe('Parley in the browser', () => {
     await sidebar.waitFor({ state: 'visible' });
     await alice.page.emulateMedia({ colorScheme: 'light' });
     await alice.page.setViewportSize({ width: 1100, height: 720 });
+    await alice.conversationButton('Bob').click();
+    await alice.waitForMessage('Hello from the assistant.');
+  });
+
+  it('keeps a failed send with a retry that reuses its clientId', async () => {
+    await aliceContext.setOffline(true);
+    await alice.page.getByText('You are offline').waitFor();
+    await alice.send('sent on the second try');
+    const failed = alice.page.locator('li[data-pending="failed"]');
+    await failed.filter({ hasText: 'Failed to send' }).waitFor();
+
+    await aliceContext.setOffline(false);
+    await alice.banner.waitFor({ state: 'detached' });
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await alice.waitForMessage('sent on the second try');
+    await bob.waitForMessage('sent on the second try');
+    await alice.page.locator('li[data-pending]').waitFor({ state: 'detached' });
+    for (const viewer of [alice, bob]) {
+      const bodies = await viewer.messageBodies();
+      expect(bodies.filter((body) => body === 'sent on the second try')).toHaveLength(1);
+    }
+  });
+
+  it('creates a group that the other member sees and can chat in', async () => {
+    await alice.page.getByText('New group').click();
+    await alice.page.getByLabel('Group name').fill('Weekend plans');
+    await alice.page.getByRole('checkbox', { name: 'Bob' }).check();
+    await alice.page.getByRole('button', { name: 'Create group' }).click();
+    await alice.page.getByRole('heading', { name: 'Weekend plans', level: 1 }).waitFor();
+    await alice.send('Hiking on Saturday?');
+
+    const group = bob.conversationButton('Weekend plans');
+    await group.filter({ hasText: 'Hiking on Saturday?' }).waitFor();
+    await group.click();
+    await bob.waitForMessage('Hiking on Saturday?');
+    await bob.send('Count me in');
+    await alice.waitForMessage('Count me in');
+    // Activity order: the group, with the newest message, is first in Alice's list.
+    const first = alice.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button')
+      .first();
+    expect(await first.getAttribute('aria-label')).toMatch(/^Weekend plans/);
+  });
+
+  it('loads older history as the reader scrolls up', async () => {
+    const carol = await signUp(server, 'Carol');
+    const dave = await signUp(server, 'Dave');
+    const conversationId = await openDirect(server, dave, carol);
+    const bodies = Array.from({ length: 70 }, (_, i) => `history ${i + 1}`);
+    for (const body of bodies) await sendMessage(server, dave, conversationId, body);
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const reader = new ChatPage(await context.newPage());
+    errors.push(collectPageErrors(reader.page));
+    await reader.logIn(server.url, carol.email, 'correct horse battery', 'Carol');
+    await reader.conversationButton('Dave').click();
+    await reader.waitForMessage('history 70');
+    expect(await reader.messages.count()).toBe(30);
+
+    const loadEarlier = reader.page.getByRole('button', { name: 'Load earlier messages' });
+    for (const expected of [60, 70]) {
+      await loadEarlier.scrollIntoViewIfNeeded();
+      await reader.messages.nth(expected - 1).waitFor();
+    }
+    await loadEarlier.waitFor({ state: 'detached' });
+    expect(await reader.messageBodies()).toEqual(bodies);
+    await context.close();
   });
 
   it('ran without page errors', () => {

@@ -24,6 +24,14 @@ export class ChatPage {
     await this.page.getByText(`Signed in as ${person.name}`).waitFor();
   }
 
+  async logIn(baseUrl: string, email: string, password: string, name: string): Promise<void> {
+    await this.page.goto(baseUrl);
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Log in' }).click();
+    await this.page.getByText(`Signed in as ${name}`).waitFor();
+  }
+
   async addContact(email: string, expectedName: string): Promise<void> {
     await this.page.getByLabel('Add contact by email').fill(email);
     await this.page.getByRole('button', { name: 'Add', exact: true }).click();
