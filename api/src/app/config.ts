@@ -95,6 +95,8 @@ const envSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('parley-persistence'),
   KAFKA_PRODUCE_TIMEOUT_MS: integer(3_000, 100),
   KAFKA_LINGER_MS: integer(5, 0, 1_000),
+  /** How long a silent worker keeps its partitions before the group hands them to another. */
+  KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000),
   /** Run the persistence worker inside the API (false when `npm run worker` runs it alone). */
   PERSISTENCE_WORKER_IN_API: flag(true),
   /** Port of the standalone worker's /metrics and /healthz. */
@@ -181,6 +183,7 @@ export interface Config {
       readonly consumerGroup: string;
       readonly produceTimeoutMs: number;
       readonly lingerMs: number;
+      readonly sessionTimeoutMs: number;
     };
     readonly worker: {
       /** Whether this API process runs the persistence worker. */
@@ -288,6 +291,7 @@ export function loadConfig(
         consumerGroup: e.KAFKA_CONSUMER_GROUP,
         produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
         lingerMs: e.KAFKA_LINGER_MS,
+        sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       },
       worker: { inApi: e.PERSISTENCE_WORKER_IN_API, port: e.WORKER_PORT },
     },

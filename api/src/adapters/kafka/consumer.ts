@@ -9,6 +9,8 @@ export interface KafkaMessageLogConsumerOptions {
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly groupId: string;
+  /** Default 30 s: how long a silent member keeps its partitions. */
+  readonly sessionTimeoutMs?: number;
   /** First delay after a failed write, doubled per attempt up to `retryMaxMs`. */
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
@@ -44,8 +46,11 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     const { kafka, topic, groupId } = this.#options;
     const consumer = kafka.consumer({
       groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(
+        3_000,
+        Math.floor((this.#options.sessionTimeoutMs ?? 30_000) / 3),
+      ),
       // A fetch returns as soon as records arrive; an idle one comes back after this, which
       // bounds how long a pause or stop waits on it.
       maxWaitTimeInMs: 500,

@@ -19,6 +19,8 @@ export interface KafkaSettings {
   readonly consumerGroup: string;
   readonly produceTimeoutMs: number;
   readonly lingerMs: number;
+  /** The worker's consumer-group session: a crashed worker's partitions move after this. */
+  readonly sessionTimeoutMs: number;
 }
 
 export interface KafkaLogDeps {
@@ -107,6 +109,7 @@ export function createKafkaConsumer(
     topic: settings.topic,
     deadLetterTopic: settings.deadLetterTopic,
     groupId: settings.consumerGroup,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
     metrics: deps.metrics,
     onError: deps.onError,
   });

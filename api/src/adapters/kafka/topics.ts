@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Admin, KafkaJSProtocolError } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 
 export interface TopicSettings {
   /** The message log (default `parley.messages`). */
@@ -50,8 +50,12 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
       );
       if (ready && metadata.topics.length === topics.length) return;
     } catch (error) {
+      // Matched by type: kafkajs's error classes are not ESM named exports.
       const unknown =
-        error instanceof KafkaJSProtocolError && error.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        typeof error === 'object' &&
+        error !== null &&
+        'type' in error &&
+        error.type === 'UNKNOWN_TOPIC_OR_PARTITION';
       if (!unknown) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
