@@ -15,10 +15,24 @@ export default defineConfig({
           name: 'api',
           root: './api',
           include: ['test/**/*.test.ts'],
-          exclude: unitOnly ? [needsServices] : [],
+          exclude: ['test/faults/**', ...(unitOnly ? [needsServices] : [])],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Fault tests stop and kill the shared services: `npm test` runs them after everything
+        // else, one file at a time.
+        test: {
+          name: 'faults',
+          root: './api',
+          include: ['test/faults/**/*.test.ts'],
+          exclude: unitOnly ? ['**'] : [],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -74,8 +74,14 @@ async function ensureServices(): Promise<boolean> {
   }
 }
 
-/** Counts from vitest's JSON report, printed as the suite's closing line. */
-function summarize(reportFile: string): string | null {
+interface Counts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+/** Counts from vitest's JSON report. */
+function countsOf(reportFile: string): Counts | null {
   if (!existsSync(reportFile)) return null;
   const report: unknown = JSON.parse(readFileSync(reportFile, 'utf8'));
   if (typeof report !== 'object' || report === null) return null;
@@ -83,8 +89,24 @@ function summarize(reportFile: string): string | null {
     const value: unknown = Reflect.get(report, key);
     return typeof value === 'number' ? value : 0;
   };
-  const skipped = count('numPendingTests') + count('numTodoTests');
-  return `${count('numPassedTests')} passed, ${count('numFailedTests')} failed, ${skipped} skipped`;
+  return {
+    passed: count('numPassedTests'),
+    failed: count('numFailedTests'),
+    skipped: count('numPendingTests') + count('numTodoTests'),
+  };
+}
+
+/**
+ * The suite runs in two passes: everything else in parallel, then the fault tests (project
+ * `faults`), which stop and kill the shared services and so run alone, one file at a time.
+ * Explicit filters run as one pass over every project.
+ */
+function passesFor(extraArgs: readonly string[]): (readonly string[])[] {
+  if (extraArgs.length > 0) return [extraArgs];
+  return [
+    ['--project', 'api', '--project', 'web', '--project', 'client'],
+    ['--project', 'faults', '--passWithNoTests'],
+  ];
 }
 
 async function runVitest(extraArgs: readonly string[]): Promise<boolean> {
@@ -102,14 +124,28 @@ async function runVitest(extraArgs: readonly string[]): Promise<boolean> {
   // chose reporters.
   const ownReporters = extraArgs.some((arg) => arg.startsWith('--reporter'));
   const scratch = mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const reportFile = join(scratch, 'vitest.json');
-  const reporterArgs = ownReporters
-    ? []
-    : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  let ok = true;
   try {
-    const ok = await run('npx', ['vitest', 'run', ...reporterArgs, ...extraArgs], testEnv);
-    const summary = ownReporters ? null : summarize(reportFile);
-    if (summary) console.log(`vitest: ${summary}`);
+    for (const [index, passArgs] of passesFor(extraArgs).entries()) {
+      const reportFile = join(scratch, `vitest-${index}.json`);
+      const reporterArgs = ownReporters
+        ? []
+        : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+      say(`vitest run ${passArgs.join(' ')}`);
+      ok = (await run('npx', ['vitest', 'run', ...reporterArgs, ...passArgs], testEnv)) && ok;
+      const counts = ownReporters ? null : countsOf(reportFile);
+      if (counts) {
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+        total.skipped += counts.skipped;
+      }
+    }
+    if (!ownReporters) {
+      console.log(
+        `vitest: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
+      );
+    }
     return ok;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
