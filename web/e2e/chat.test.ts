@@ -259,6 +259,17 @@ describe('Parley in the browser', () => {
     }
     await loadEarlier.waitFor({ state: 'detached' });
     expect(await reader.messageBodies()).toEqual(bodies);
+
+    // A reload keeps the tab signed in (refresh token in sessionStorage) and the chat open.
+    await reader.page.reload();
+    await reader.page.getByText('Signed in as Carol').waitFor();
+    await reader.waitForMessage('history 70');
+
+    await reader.page.getByRole('button', { name: 'Log out' }).click();
+    await reader.page.getByRole('button', { name: 'Log in' }).waitFor();
+    // The revoked session is gone from the tab: a reload stays signed out.
+    await reader.page.reload();
+    await reader.page.getByRole('button', { name: 'Log in' }).waitFor();
     await context.close();
   });
 

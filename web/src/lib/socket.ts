@@ -76,13 +76,18 @@ export function createSocket({ url, session, status, window }: SocketOptions): S
     client.terminate();
   };
   window.addEventListener('offline', goOffline);
+  if (!window.navigator.onLine) status.set('offline');
 
   return {
     client,
     dispose() {
       window.removeEventListener('offline', goOffline);
       clearTimeout(pongTimer);
-      void client.dispose();
+      // dispose() waits for a pending connect, which rejects if that connect fails: the
+      // socket is being thrown away either way, so that is only worth a note.
+      Promise.resolve(client.dispose()).catch((error: unknown) => {
+        console.warn('closing the GraphQL socket failed', error);
+      });
     },
   };
 }
