@@ -97,6 +97,19 @@ describe('@parley/client', () => {
     await client.close();
   });
 
+  it('ends a subscription the server refuses with a ParleyError carrying the code', async () => {
+    const alice = await signUp(server, 'Alice');
+    const bob = await signUp(server, 'Bob');
+    const mallory = await signUp(server, 'Mallory');
+    const conversationId = await openDirect(server, alice, bob);
+    const { client } = clientFor(mallory, mallory.accessToken);
+    const events = client.conversationEvents(conversationId, { afterSeq: 0 });
+    const refused = await events.next().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ParleyError);
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain((refused as ParleyError).code);
+    await client.close();
+  });
+
   it('refreshes the access token after UNAUTHENTICATED and retries once', async () => {
     const user = await signUp(server, 'Refresher');
     const { client, state } = clientFor(user, 'not-a-valid-token');
