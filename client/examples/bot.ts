@@ -11,7 +11,7 @@ import {
   LogInDocument,
   RefreshSessionDocument,
   SendMessageDocument,
-} from '../src/index.ts';
+} from '@parley/client';
 
 export interface BotOptions {
   /** The HTTP GraphQL endpoint, e.g. http://localhost:4000/graphql. */
