@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { unauthenticated } from '../services/errors.ts';
 import type { Services } from '../services/index.ts';
 import { bearerToken, type Viewer } from '../services/tokens.ts';
+import type { RefreshCookie, RefreshCookies } from './cookies.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /** What every resolver receives, over HTTP and WebSocket alike. */
@@ -14,6 +15,8 @@ export interface Context {
   /** The client's address, for per-address rate limits. */
   readonly clientAddress: string;
   readonly loaders: Loaders;
+  /** The request's refresh cookie (HTTP only; null over WebSocket, which cannot set cookies). */
+  readonly refreshCookie: RefreshCookie | null;
 }
 
 /** A socket authenticated at `connection_init` (see `ws.ts`). */
@@ -39,13 +42,15 @@ export interface ServerContext {
 
 /** The request bits `createContext` reads. */
 export interface InitialContext extends ServerContext {
-  readonly request?: { readonly headers: { get(name: string): string | null } };
+  readonly request?: Request;
 }
 
-/** How the server resolves identities; set from config. */
+/** How the server resolves identities and cookies; set from config. */
 export interface ContextOptions {
   /** Take the client address from the first `X-Forwarded-For` hop (behind a proxy only). */
   readonly trustProxy: boolean;
+  /** Reads and writes an HTTP request's refresh cookie. */
+  readonly refreshCookies: RefreshCookies;
 }
 
 /** The one context factory, used by yoga for HTTP and through `getEnveloped` for graphql-ws. */
@@ -62,9 +67,11 @@ export function createContext(
       clientAddress: initial.socket.clientAddress,
       // A subscription's context lives as long as it does: batch, but never cache.
       loaders: createLoaders(services, false),
+      refreshCookie: null,
     };
   }
-  const headers = initial.request?.headers;
+  const request = initial.request;
+  const headers = request?.headers;
   const token = bearerToken(headers?.get('authorization'));
   const viewer = token ? services.auth.verifyAccessToken(token) : null;
   // Server-sent events keep the context open like a socket does.
@@ -75,6 +82,7 @@ export function createContext(
     tokenRejected: token !== null && viewer === null,
     clientAddress: clientAddress(initial.req, options.trustProxy),
     loaders: createLoaders(services, !streaming),
+    refreshCookie: request ? options.refreshCookies.forRequest(request) : null,
   };
 }
 

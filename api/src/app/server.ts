@@ -8,6 +8,7 @@ import { schema } from '../schema/index.ts';
 import { type Composition, type CompositionOptions, compose } from './compose.ts';
 import type { Config } from './config.ts';
 import { type Context, createContext, type ServerContext } from './context.ts';
+import { corsWithoutCredentials, createRefreshCookies } from './cookies.ts';
 import { documentLimitPlugins, useRequestSizeLimit } from './limits.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { useRoutes } from './routes.ts';
@@ -43,10 +44,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const webDistDir =
     config.http.webDistDir ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : null);
 
+  const refreshCookies = createRefreshCookies({
+    path: GRAPHQL_PATH,
+    maxAgeSeconds: config.auth.refreshTokenTtlSeconds,
+    alwaysSecure: config.env === 'production',
+    trustProxy: config.http.trustProxy,
+  });
+  const contextOptions = { trustProxy: config.http.trustProxy, refreshCookies };
+
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: (initial) => createContext(services, { trustProxy: config.http.trustProxy }, initial),
+    context: (initial) => createContext(services, contextOptions, initial),
+    cors: corsWithoutCredentials,
     maskedErrors: { maskError: maskDomainErrors },
     graphiql: { subscriptionsProtocol: 'WS', title: 'Parley GraphiQL' },
     landingPage: false,
@@ -59,6 +69,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       useRequestSizeLimit(config.limits.requestMaxBytes),
       ...documentLimitPlugins(config.limits),
+      refreshCookies.plugin,
     ],
   });
 

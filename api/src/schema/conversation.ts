@@ -3,6 +3,7 @@ import type { Conversation } from '../domain/model.ts';
 import { builder } from './builder.ts';
 import { MessageConnection, MessageRef, toMessageConnection } from './message.ts';
 import { type ConnectionShape, type EdgeShape, PageInfo } from './pagination.ts';
+import { ReadMarkRef } from './read-mark.ts';
 import { UserRef } from './user.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
@@ -33,6 +34,13 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
       description: 'Your read mark: messages with seq up to it count as read.',
       resolve: (conversation, _args, context) =>
         context.services.conversations.lastReadSeq(conversation.id, requireViewer(context).userId),
+    }),
+    readMarks: t.field({
+      type: [ReadMarkRef],
+      description:
+        "Every member's read mark, yours included; members who have read nothing are left out. Live changes arrive as ReadUpTo.",
+      resolve: (conversation, _args, context) =>
+        context.services.conversations.readMarks(requireViewer(context).userId, conversation),
     }),
     unreadCount: t.int({
       description: "Other people's messages above your read mark.",

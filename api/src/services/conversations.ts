@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conversation, ConversationId, Message, UserId } from '../domain/model.ts';
+import type { Conversation, ConversationId, Message, ReadMark, UserId } from '../domain/model.ts';
 import type { Adapters } from '../ports/index.ts';
 import { type ConversationPage, UniqueViolationError } from '../ports/store.ts';
 import type { SafeCache } from './cache-reads.ts';
@@ -148,6 +148,18 @@ export class ConversationService {
   /** The reader's mark: every message with seq ≤ it counts as read. */
   lastReadSeq(conversationId: ConversationId, readerId: UserId): Promise<number> {
     return this.#adapters.store.readMarks.get(conversationId, readerId);
+  }
+
+  /**
+   * Every current member's read mark (members who have read nothing have none), for
+   * members only: receipts for a conversation opened after the others read it.
+   */
+  async readMarks(viewerId: UserId, conversation: Conversation): Promise<ReadMark[]> {
+    if (!conversation.memberIds.includes(viewerId)) {
+      throw forbidden('You are not a member of this conversation');
+    }
+    const marks = await this.#adapters.store.readMarks.listForConversation(conversation.id);
+    return marks.filter((mark) => conversation.memberIds.includes(mark.userId));
   }
 
   /** Other people's messages above the reader's mark, including ones not yet persisted. */
