@@ -248,6 +248,22 @@ describe('Parley in the browser', () => {
     const reader = new ChatPage(await context.newPage());
     errors.push(collectPageErrors(reader.page));
     await reader.logIn(server.url, carol.email, 'correct horse battery', 'Carol');
+    // The refresh token is an httpOnly cookie: in the browser's jar, out of scripts' reach.
+    const [cookie, ...others] = await context.cookies();
+    expect(others).toEqual([]);
+    expect(cookie).toMatchObject({
+      name: 'parley_refresh',
+      path: '/graphql',
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+    expect(
+      await reader.page.evaluate(() => [
+        document.cookie,
+        window.sessionStorage.length,
+        window.localStorage.length,
+      ]),
+    ).toEqual(['', 0, 0]);
     await reader.conversationButton('Dave').click();
     await reader.waitForMessage('history 70');
     expect(await reader.messages.count()).toBe(30);
@@ -260,16 +276,41 @@ describe('Parley in the browser', () => {
     await loadEarlier.waitFor({ state: 'detached' });
     expect(await reader.messageBodies()).toEqual(bodies);
 
-    // A reload keeps the tab signed in (refresh token in sessionStorage) and the chat open.
+    // A reload keeps the tab signed in (refreshSession on the cookie) and the chat open.
     await reader.page.reload();
     await reader.page.getByText('Signed in as Carol').waitFor();
     await reader.waitForMessage('history 70');
 
     await reader.page.getByRole('button', { name: 'Log out' }).click();
     await reader.page.getByRole('button', { name: 'Log in' }).waitFor();
-    // The revoked session is gone from the tab: a reload stays signed out.
+    // The server revoked the session and cleared the cookie: a reload stays signed out.
+    expect(await context.cookies()).toEqual([]);
     await reader.page.reload();
     await reader.page.getByRole('button', { name: 'Log in' }).waitFor();
+    await context.close();
+  });
+
+  it('shows "Read" for a read that happened before the chat was opened', async () => {
+    const erin = await signUp(server, 'Erin');
+    const frank = await signUp(server, 'Frank');
+    const conversationId = await openDirect(server, erin, frank);
+    const asked = await sendMessage(server, erin, conversationId, 'Did you get my note?');
+    // Frank reads it while Erin is away: no ReadUpTo event can reach her.
+    const read = await server.gql(
+      'mutation ($id: ID!, $seq: Int!) { markRead(conversationId: $id, seq: $seq) { id } }',
+      { id: conversationId, seq: asked.seq },
+      frank.accessToken,
+    );
+    expect(read.errors).toBeUndefined();
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const sender = new ChatPage(await context.newPage());
+    errors.push(collectPageErrors(sender.page));
+    await sender.logIn(server.url, erin.email, 'correct horse battery', 'Erin');
+    await sender.conversationButton('Frank').click();
+    await sender.waitForMessage('Did you get my note?');
+    // The receipt comes from the stored read mark (Conversation.readMarks).
+    await sender.page.locator('[data-receipt="Read"]').waitFor();
     await context.close();
   });
 

@@ -6,7 +6,20 @@ import { useServices } from './services.ts';
 /** Shows the sign-in screen, or the chat once someone is signed in. */
 export function App() {
   const { session } = useServices();
-  const user = useSyncExternalStore(session.subscribe, session.getUser);
-  // Keyed by user: signing in as someone else starts from a fresh socket and cache.
-  return user ? <SignedIn key={user.id} user={user} /> : <AuthScreen />;
+  const state = useSyncExternalStore(session.subscribe, session.getState);
+  switch (state.status) {
+    case 'restoring':
+      // The refresh cookie is being traded for a session: a moment, not worth a flash of
+      // the sign-in screen.
+      return (
+        <main aria-busy="true" className="flex min-h-full items-center justify-center p-4">
+          <p className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>
+        </main>
+      );
+    case 'signedIn':
+      // Keyed by user: signing in as someone else starts from a fresh socket and cache.
+      return <SignedIn key={state.user.id} user={state.user} />;
+    case 'signedOut':
+      return <AuthScreen />;
+  }
 }

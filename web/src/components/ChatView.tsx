@@ -12,6 +12,7 @@ import {
   readersOf,
   reduceLiveEvent,
   typingText,
+  withReadMarks,
 } from '../lib/live-state.ts';
 import { conversationTitle, directPeer } from '../lib/names.ts';
 import {
@@ -111,7 +112,8 @@ export function ChatView({ conversationId, user, onBack }: ChatViewProps) {
 
   const title = conversationTitle(conversation, user.id);
   const peer = directPeer(conversation, user.id);
-  const receipt = receiptFor(newestEdges, liveState, user.id, conversation.kind === 'GROUP');
+  const readSeqs = withReadMarks(liveState.readSeqs, conversation.readMarks);
+  const receipt = receiptFor(newestEdges, readSeqs, user.id, conversation.kind === 'GROUP');
   const typing = typingText(liveState.typing);
   const oldestLoaded = olderCursors.length;
 
@@ -184,7 +186,7 @@ export function ChatView({ conversationId, user, onBack }: ChatViewProps) {
 /** "Sent" or "Read" (or "Read by N" in groups) for the viewer's newest message. */
 function receiptFor(
   edges: readonly { node: MessageFieldsFragment }[],
-  live: LiveState,
+  readSeqs: Readonly<Record<string, number>>,
   viewerId: string,
   group: boolean,
 ): { seq: number; text: string } | null {
@@ -192,7 +194,7 @@ function receiptFor(
     (edge) => edge.node.kind === 'USER' && edge.node.sender?.id === viewerId,
   );
   if (!own) return null;
-  const readers = readersOf(live.readSeqs, own.node.seq, viewerId);
+  const readers = readersOf(readSeqs, own.node.seq, viewerId);
   const text = readers.length === 0 ? 'Sent' : group ? `Read by ${readers.length}` : 'Read';
   return { seq: own.node.seq, text };
 }

@@ -41,12 +41,10 @@ export function Sidebar({ user, openId, onOpen }: SidebarProps) {
   }, [generation, refetchConversations, refetchContacts]);
 
   const signOut = async () => {
-    const refreshToken = session.getRefreshToken();
-    if (refreshToken) {
-      const result = await logOut({ refreshToken });
-      // Sign out locally either way; a failed revoke only leaves a token that expires.
-      if (result.error) console.warn('logOut failed', result.error);
-    }
+    // The server revokes the refresh cookie's session and clears the cookie.
+    const result = await logOut({});
+    // Sign out locally either way; a failed revoke only leaves a session that expires.
+    if (result.error) console.warn('logOut failed', result.error);
     session.clear();
   };
 

@@ -21,17 +21,17 @@ type Documents = {
     "\n  mutation CancelAssistantReply($messageId: ID!) {\n    cancelAssistantReply(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": typeof types.CancelAssistantReplyDocument,
     "\n  mutation CreateGroupConversation($input: CreateGroupInput!) {\n    createGroupConversation(input: $input) {\n      ...ConversationListItem\n    }\n  }\n": typeof types.CreateGroupConversationDocument,
     "\n  query NewestPage($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      id\n      lastMessage {\n        ...MessageFields\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.NewestPageDocument,
-    "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    refreshToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n": typeof types.AuthFieldsFragmentDoc,
+    "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n": typeof types.AuthFieldsFragmentDoc,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...AuthFields\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...AuthFields\n    }\n  }\n": typeof types.LogInDocument,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
-    "\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n": typeof types.LogOutDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      ...AuthFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    conversationId\n    seq\n    kind\n    body\n    status\n    createdAt\n    sender {\n      id\n      name\n    }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationListItem on Conversation {\n    id\n    kind\n    title\n    unreadCount\n    lastReadSeq\n    members {\n      id\n      name\n      online\n    }\n    lastMessage {\n      ...MessageFields\n    }\n  }\n": typeof types.ConversationListItemFragmentDoc,
     "\n  query Conversations($first: Int!) {\n    conversations(first: $first) {\n      edges {\n        cursor\n        node {\n          ...ConversationListItem\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConversationsDocument,
     "\n  fragment ContactFields on Contact {\n    nickname\n    user {\n      id\n      name\n      online\n    }\n  }\n": typeof types.ContactFieldsFragmentDoc,
     "\n  query Contacts {\n    contacts {\n      ...ContactFields\n    }\n  }\n": typeof types.ContactsDocument,
-    "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.ConversationViewDocument,
+    "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      readMarks {\n        seq\n        user {\n          id\n        }\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.ConversationViewDocument,
     "\n  query OlderMessages($id: ID!, $last: Int!, $before: String!) {\n    conversation(id: $id) {\n      id\n      messages(last: $last, before: $before) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.OlderMessagesDocument,
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...MessageFields\n    }\n  }\n": typeof types.SendMessageDocument,
     "\n  subscription ConversationEvents($conversationId: ID!, $afterSeq: Int) {\n    conversationEvents(conversationId: $conversationId, afterSeq: $afterSeq) {\n      __typename\n      ... on MessageAdded {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on MessageUpdated {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on TypingChanged {\n        typing\n        user {\n          id\n          name\n        }\n      }\n      ... on ReadUpTo {\n        seq\n        user {\n          id\n        }\n      }\n      ... on ResyncRequired {\n        latestSeq\n      }\n    }\n  }\n": typeof types.ConversationEventsDocument,
@@ -45,17 +45,17 @@ const documents: Documents = {
     "\n  mutation CancelAssistantReply($messageId: ID!) {\n    cancelAssistantReply(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": types.CancelAssistantReplyDocument,
     "\n  mutation CreateGroupConversation($input: CreateGroupInput!) {\n    createGroupConversation(input: $input) {\n      ...ConversationListItem\n    }\n  }\n": types.CreateGroupConversationDocument,
     "\n  query NewestPage($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      id\n      lastMessage {\n        ...MessageFields\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.NewestPageDocument,
-    "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    refreshToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n": types.AuthFieldsFragmentDoc,
+    "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n": types.AuthFieldsFragmentDoc,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...AuthFields\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...AuthFields\n    }\n  }\n": types.LogInDocument,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthFields\n    }\n  }\n": types.RefreshSessionDocument,
-    "\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n": types.LogOutDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      ...AuthFields\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    conversationId\n    seq\n    kind\n    body\n    status\n    createdAt\n    sender {\n      id\n      name\n    }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationListItem on Conversation {\n    id\n    kind\n    title\n    unreadCount\n    lastReadSeq\n    members {\n      id\n      name\n      online\n    }\n    lastMessage {\n      ...MessageFields\n    }\n  }\n": types.ConversationListItemFragmentDoc,
     "\n  query Conversations($first: Int!) {\n    conversations(first: $first) {\n      edges {\n        cursor\n        node {\n          ...ConversationListItem\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConversationsDocument,
     "\n  fragment ContactFields on Contact {\n    nickname\n    user {\n      id\n      name\n      online\n    }\n  }\n": types.ContactFieldsFragmentDoc,
     "\n  query Contacts {\n    contacts {\n      ...ContactFields\n    }\n  }\n": types.ContactsDocument,
-    "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.ConversationViewDocument,
+    "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      readMarks {\n        seq\n        user {\n          id\n        }\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.ConversationViewDocument,
     "\n  query OlderMessages($id: ID!, $last: Int!, $before: String!) {\n    conversation(id: $id) {\n      id\n      messages(last: $last, before: $before) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.OlderMessagesDocument,
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...MessageFields\n    }\n  }\n": types.SendMessageDocument,
     "\n  subscription ConversationEvents($conversationId: ID!, $afterSeq: Int) {\n    conversationEvents(conversationId: $conversationId, afterSeq: $afterSeq) {\n      __typename\n      ... on MessageAdded {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on MessageUpdated {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on TypingChanged {\n        typing\n        user {\n          id\n          name\n        }\n      }\n      ... on ReadUpTo {\n        seq\n        user {\n          id\n        }\n      }\n      ... on ResyncRequired {\n        latestSeq\n      }\n    }\n  }\n": types.ConversationEventsDocument,
@@ -107,7 +107,7 @@ export function graphql(source: "\n  query NewestPage($id: ID!, $last: Int!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    refreshToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n"): (typeof documents)["\n  fragment AuthFields on AuthPayload {\n    accessToken\n    refreshToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuthFields on AuthPayload {\n    accessToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n"): (typeof documents)["\n  fragment AuthFields on AuthPayload {\n    accessToken\n    user {\n      id\n      name\n      email\n      online\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -119,11 +119,11 @@ export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RefreshSession {\n    refreshSession {\n      ...AuthFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession {\n    refreshSession {\n      ...AuthFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n"];
+export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (typeof documents)["\n  mutation LogOut {\n    logOut\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -147,7 +147,7 @@ export function graphql(source: "\n  query Contacts {\n    contacts {\n      ...
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      readMarks {\n        seq\n        user {\n          id\n        }\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConversationView($id: ID!, $last: Int!) {\n    conversation(id: $id) {\n      ...ConversationListItem\n      readMarks {\n        seq\n        user {\n          id\n        }\n      }\n      messages(last: $last) {\n        edges {\n          cursor\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

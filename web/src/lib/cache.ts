@@ -56,6 +56,7 @@ const embeddedKeys: KeyingConfig = Object.fromEntries(
     'MessageUpdated',
     'TypingChanged',
     'ReadUpTo',
+    'ReadMark',
     'ResyncRequired',
     'ConversationActivity',
     'PresenceChanged',

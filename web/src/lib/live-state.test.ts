@@ -6,6 +6,7 @@ import {
   readersOf,
   reduceLiveEvent,
   typingText,
+  withReadMarks,
 } from './live-state.ts';
 
 const viewer = 'alice';
@@ -65,5 +66,24 @@ describe('reduceLiveEvent', () => {
       viewer,
     );
     expect(state.resyncs).toBe(1);
+  });
+});
+
+describe('withReadMarks', () => {
+  const mark = (id: string, seq: number) => ({ seq, user: { id } });
+
+  it('seeds receipts from stored marks, the higher of stored and live winning', () => {
+    // Bob read up to 4 before the chat was opened; Carol's live ReadUpTo is newer than hers.
+    const live = { carol: 9 };
+    const merged = withReadMarks(live, [mark('bob', 4), mark('carol', 7), mark(viewer, 9)]);
+    expect(merged).toEqual({ bob: 4, carol: 9, [viewer]: 9 });
+    expect(readersOf(merged, 4, viewer).sort()).toEqual(['bob', 'carol']);
+    expect(readersOf(merged, 5, viewer)).toEqual(['carol']);
+  });
+
+  it('returns the live state itself when the stored marks add nothing', () => {
+    const live = { bob: 6 };
+    expect(withReadMarks(live, [mark('bob', 6)])).toBe(live);
+    expect(withReadMarks(live, [])).toBe(live);
   });
 });

@@ -72,6 +72,29 @@ export function typingText(typing: Readonly<Record<string, string>>): string | n
   return 'Several people are typing…';
 }
 
+/** A stored read mark as the conversation query returns it. */
+export interface ReadMarkInput {
+  readonly seq: number;
+  readonly user: { readonly id: string };
+}
+
+/**
+ * The live read seqs with the stored marks folded in, the higher one winning per member:
+ * the stored marks cover reads from before the chat was opened, live `ReadUpTo` events
+ * everything after, whichever of the two arrived first.
+ */
+export function withReadMarks(
+  readSeqs: Readonly<Record<string, number>>,
+  marks: readonly ReadMarkInput[],
+): Readonly<Record<string, number>> {
+  let merged = readSeqs;
+  for (const mark of marks) {
+    if (mark.seq <= (merged[mark.user.id] ?? 0)) continue;
+    merged = { ...merged, [mark.user.id]: mark.seq };
+  }
+  return merged;
+}
+
 /** Ids of other members who have read up to at least `seq`. */
 export function readersOf(
   readSeqs: Readonly<Record<string, number>>,

@@ -4,10 +4,10 @@
  */
 import { graphql } from '../gql/index.ts';
 
+/** The refresh token is left out on purpose: it travels in the httpOnly cookie only. */
 export const AuthFields = graphql(`
   fragment AuthFields on AuthPayload {
     accessToken
-    refreshToken
     user {
       id
       name
@@ -33,17 +33,19 @@ export const LogInMutation = graphql(`
   }
 `);
 
+/** Without an argument: the server reads (and rotates) the refresh cookie. */
 export const RefreshSessionMutation = graphql(`
-  mutation RefreshSession($refreshToken: String!) {
-    refreshSession(refreshToken: $refreshToken) {
+  mutation RefreshSession {
+    refreshSession {
       ...AuthFields
     }
   }
 `);
 
+/** Revokes the cookie's session; the server clears the cookie. */
 export const LogOutMutation = graphql(`
-  mutation LogOut($refreshToken: String!) {
-    logOut(refreshToken: $refreshToken)
+  mutation LogOut {
+    logOut
   }
 `);
 
@@ -123,6 +125,12 @@ export const ConversationViewQuery = graphql(`
   query ConversationView($id: ID!, $last: Int!) {
     conversation(id: $id) {
       ...ConversationListItem
+      readMarks {
+        seq
+        user {
+          id
+        }
+      }
       messages(last: $last) {
         edges {
           cursor

@@ -31,7 +31,8 @@ export function createUrqlClient({ url, session, socket }: UrqlClientOptions): C
         },
         willAuthError() {
           const token = session.getAccessToken();
-          return session.getRefreshToken() !== null && (!token || expiresSoon(token, Date.now()));
+          const signedIn = session.getState().status === 'signedIn';
+          return signedIn && (!token || expiresSoon(token, Date.now()));
         },
         didAuthError(error) {
           return error.graphQLErrors.some((e) => e.extensions['code'] === 'UNAUTHENTICATED');
