@@ -1,0 +1,92 @@
+import type { BaselineParams } from './baselines/index.ts';
+import type { ConnectionParams } from './scenarios/connections.ts';
+import type { DeliveryParams } from './scenarios/delivery.ts';
+import type { HistoryParams } from './scenarios/history.ts';
+import type { PersistenceParams } from './scenarios/persistence.ts';
+
+/** The scenario parameters of a run; `--quick` shrinks every one to a smoke test. */
+export interface Plan {
+  readonly delivery: DeliveryParams;
+  readonly connections: ConnectionParams;
+  readonly history: Omit<HistoryParams, 'mongoUrl'>;
+  readonly persistence: Omit<PersistenceParams, 'mongoUrl'>;
+  readonly baselines: Omit<BaselineParams, 'transport' | 'apiRoot' | 'services'> & {
+    readonly transport: Omit<BaselineParams['transport'], 'url'>;
+    readonly services: Omit<NonNullable<BaselineParams['services']>, 'targets'>;
+  };
+}
+
+const full: Plan = {
+  delivery: {
+    conversations: 20,
+    subscribers: 10,
+    warmup: { rate: 300, seconds: 3 },
+    rates: [100, 500, 1000, 2000],
+    stepSeconds: 10,
+    throughput: {
+      rates: [1500, 2000, 3000, 4000, 5000, 6000, 8000],
+      stepSeconds: 6,
+      p99LimitMs: 100,
+    },
+    drainTimeoutMs: 10_000,
+    maxInFlight: 512,
+  },
+  connections: { levels: [1000, 5000, 10_000], groups: 100, groupSize: 10, idleSeconds: 5 },
+  history: { conversations: 200, messagesPerConversation: 60, warmRounds: 5, pageSize: 50 },
+  persistence: {
+    conversations: 20,
+    rates: [1000, 2000, 3000],
+    stepSeconds: 10,
+    pollMs: 20,
+    settleTimeoutMs: 30_000,
+    maxInFlight: 512,
+  },
+  baselines: {
+    transport: {
+      roundTrips: 2000,
+      broadcastSockets: 200,
+      broadcastSeconds: 3,
+      idleConnections: 10_000,
+    },
+    executeIterations: 5000,
+    services: { samples: 1000, kafkaBatch: 500, mongoBatch: 100, batchSamples: 40 },
+  },
+};
+
+const quick: Plan = {
+  delivery: {
+    conversations: 5,
+    subscribers: 5,
+    warmup: { rate: 100, seconds: 1 },
+    rates: [100, 500],
+    stepSeconds: 2,
+    throughput: { rates: [1000], stepSeconds: 2, p99LimitMs: 100 },
+    drainTimeoutMs: 5_000,
+    maxInFlight: 256,
+  },
+  connections: { levels: [200, 1000], groups: 20, groupSize: 5, idleSeconds: 1 },
+  history: { conversations: 20, messagesPerConversation: 55, warmRounds: 2, pageSize: 50 },
+  persistence: {
+    conversations: 5,
+    rates: [300],
+    stepSeconds: 3,
+    pollMs: 20,
+    settleTimeoutMs: 20_000,
+    maxInFlight: 256,
+  },
+  baselines: {
+    transport: {
+      roundTrips: 200,
+      broadcastSockets: 25,
+      broadcastSeconds: 1,
+      idleConnections: 1000,
+    },
+    executeIterations: 500,
+    services: { samples: 100, kafkaBatch: 200, mongoBatch: 100, batchSamples: 5 },
+  },
+};
+
+/** The plan for a quick (smoke) or full run. */
+export function planFor(isQuick: boolean): Plan {
+  return isQuick ? quick : full;
+}

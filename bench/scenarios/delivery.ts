@@ -1,0 +1,231 @@
+import { DeliveryTracker, type TrackerCounts } from '../load/delivery-tracker.ts';
+import { createGroups } from '../load/fixtures.ts';
+import type { HostLink } from '../load/host-link.ts';
+import { createHttpGql } from '../load/http-client.ts';
+import { openLoop } from '../load/open-loop.ts';
+import { createSender, pokeUntilLive, type Sender } from '../load/sender.ts';
+import { loadCpuMeter, openServerWindow, type ServerUsage } from '../load/server-window.ts';
+import { type DeliveryListener, openSubscribers } from '../load/subscribers.ts';
+import type { ApiEndpoints } from '../protocol.ts';
+import { round, type Summary } from '../stats.ts';
+
+/** Scenarios 1 and 2: delivery latency at fixed rates, then the highest sustainable rate. */
+export interface DeliveryParams {
+  readonly conversations: number;
+  /** Subscribers per conversation: the fan-out of each message. */
+  readonly subscribers: number;
+  readonly warmup: { readonly rate: number; readonly seconds: number };
+  readonly rates: readonly number[];
+  readonly stepSeconds: number;
+  /** Null: skip scenario 2. */
+  readonly throughput: {
+    readonly rates: readonly number[];
+    readonly stepSeconds: number;
+    readonly p99LimitMs: number;
+  } | null;
+  readonly drainTimeoutMs: number;
+  readonly maxInFlight: number;
+}
+
+/** One rate step. */
+export interface DeliveryStep {
+  readonly phase: 'latency' | 'throughput';
+  readonly offeredRate: number;
+  readonly achievedRate: number;
+  readonly seconds: number;
+  readonly counts: TrackerCounts;
+  /** Send to each subscriber's receipt, ms. */
+  readonly latency: Summary;
+  /** sendMessage round trip (the sender's acknowledgement), ms. */
+  readonly ack: Summary;
+  readonly deliveriesPerSecond: number;
+  /** API CPU time per acknowledged message (all its deliveries included), ms. */
+  readonly serverCpuMsPerMessage: number;
+  readonly newSubscriptionErrors: number;
+  /** Every acked message reached every subscriber before the drain timeout. */
+  readonly settled: boolean;
+  readonly server: ServerUsage;
+  readonly loadCpuPercent: number;
+}
+
+export interface DeliveryResult {
+  readonly conversations: number;
+  readonly subscribers: number;
+  readonly sockets: number;
+  readonly setupSeconds: number;
+  readonly steps: readonly DeliveryStep[];
+  /** Scenario 2: the highest step that passed, and why the next one did not. */
+  readonly throughput: {
+    readonly best: {
+      readonly messagesPerSecond: number;
+      readonly deliveriesPerSecond: number;
+      readonly p99: number;
+    } | null;
+    readonly stoppedBy: string;
+  } | null;
+  readonly subscriptionErrors: number;
+  readonly errorSamples: readonly string[];
+}
+
+/** Runs scenarios 1 and 2 against the API instances (sends go to the first one). */
+export async function runDelivery(
+  params: DeliveryParams,
+  api: ApiEndpoints,
+  host: HostLink,
+): Promise<DeliveryResult> {
+  const setupStarted = performance.now();
+  const [firstUrl] = api.urls;
+  if (!firstUrl) throw new Error('no API instance');
+  const http = createHttpGql(firstUrl, params.maxInFlight);
+  const conversations = await createGroups(http, params.conversations, params.subscribers, 'dl');
+  let listener: DeliveryListener | null = null;
+  const subscribers = await openSubscribers({
+    wsUrls: api.urls.map((url) => `${url.replace(/^http/, 'ws')}/graphql`),
+    conversations,
+    perConversation: params.subscribers,
+    onDelivery: (clientId, at) => listener?.(clientId, at),
+  });
+  const sender = createSender(http, conversations, params.subscribers);
+  try {
+    await pokeUntilLive(sender, conversations.length, params.subscribers, (next) => {
+      listener = next;
+    });
+    const setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
+    host.progress(
+      `${subscribers.count} subscriptions live on ${conversations.length} conversations (${setupSeconds}s)`,
+    );
+
+    const step = async (phase: DeliveryStep['phase'], rate: number, seconds: number) => {
+      const tracker = new DeliveryTracker(params.subscribers);
+      listener = tracker.delivered;
+      const result = await measureStep(phase, rate, seconds, {
+        params,
+        sender,
+        tracker,
+        host,
+        instances: api.urls.length,
+        errorsSoFar: () => subscribers.errors,
+      });
+      listener = null;
+      return result;
+    };
+
+    host.progress(`warm-up ${params.warmup.rate} msg/s for ${params.warmup.seconds}s`);
+    await step('latency', params.warmup.rate, params.warmup.seconds);
+
+    const steps: DeliveryStep[] = [];
+    for (const [index, rate] of params.rates.entries()) {
+      host.progress(`latency step ${index + 1}/${params.rates.length}: ${rate} msg/s`);
+      const result = await step('latency', rate, params.stepSeconds);
+      steps.push(result);
+      host.progress(describe(result));
+    }
+
+    let throughput: DeliveryResult['throughput'] = null;
+    if (params.throughput) {
+      const limits = params.throughput;
+      let best: NonNullable<DeliveryResult['throughput']>['best'] = null;
+      let stoppedBy = `reached the last step (${limits.rates.at(-1)} msg/s) within limits`;
+      for (const [index, rate] of limits.rates.entries()) {
+        host.progress(`throughput step ${index + 1}/${limits.rates.length}: ${rate} msg/s`);
+        const result = await step('throughput', rate, limits.stepSeconds);
+        steps.push(result);
+        host.progress(describe(result));
+        const failure = stepFailure(result, limits.p99LimitMs);
+        if (failure) {
+          stoppedBy = `${rate} msg/s: ${failure}`;
+          break;
+        }
+        best = {
+          messagesPerSecond: result.achievedRate,
+          deliveriesPerSecond: result.deliveriesPerSecond,
+          p99: result.latency.p99,
+        };
+      }
+      throughput = { best, stoppedBy };
+    }
+    return {
+      conversations: conversations.length,
+      subscribers: params.subscribers,
+      sockets: subscribers.count,
+      setupSeconds,
+      steps,
+      throughput,
+      subscriptionErrors: subscribers.errors,
+      errorSamples: subscribers.errorSamples,
+    };
+  } finally {
+    await subscribers.close();
+    http.close();
+  }
+}
+
+interface StepContext {
+  readonly params: DeliveryParams;
+  readonly sender: Sender;
+  readonly tracker: DeliveryTracker;
+  readonly host: HostLink;
+  readonly instances: number;
+  readonly errorsSoFar: () => number;
+}
+
+async function measureStep(
+  phase: DeliveryStep['phase'],
+  rate: number,
+  seconds: number,
+  context: StepContext,
+): Promise<DeliveryStep> {
+  const { sender, tracker, params } = context;
+  const errorsBefore = context.errorsSoFar();
+  const window = await openServerWindow(context.host, context.instances);
+  const loadCpu = loadCpuMeter();
+  const tag = `${phase}-${rate}-${Date.now().toString(36)}`;
+  const run = await openLoop(rate, seconds, params.maxInFlight, async (index) => {
+    await sender.send(tracker, index, `${tag}-${index}`);
+  });
+  const settled = await tracker.settled(params.drainTimeoutMs);
+  const loadCpuPercent = loadCpu();
+  const server = await window.end();
+  const counts = tracker.counts();
+  return {
+    phase,
+    offeredRate: rate,
+    achievedRate: round(run.started / Math.max(run.seconds, 1e-3), 1),
+    seconds: round(run.seconds, 2),
+    counts,
+    latency: tracker.latency(),
+    ack: tracker.ackLatency(),
+    deliveriesPerSecond: round(counts.deliveries / Math.max(run.seconds, 1e-3), 0),
+    serverCpuMsPerMessage: round(server.cpuMs / Math.max(counts.acked, 1), 3),
+    newSubscriptionErrors: context.errorsSoFar() - errorsBefore,
+    settled,
+    server,
+    loadCpuPercent,
+  };
+}
+
+/** Why a throughput step does not count as sustained, or null when it does. */
+export function stepFailure(step: DeliveryStep, p99LimitMs: number): string | null {
+  const errors = Object.values(step.counts.sendErrors).reduce((sum, n) => sum + n, 0);
+  if (errors > 0) return `${errors} send errors ${JSON.stringify(step.counts.sendErrors)}`;
+  if (step.counts.missing > 0) return `${step.counts.missing} deliveries missing`;
+  if (step.newSubscriptionErrors > 0) return `${step.newSubscriptionErrors} subscription errors`;
+  if (step.latency.p99 > p99LimitMs) return `p99 ${step.latency.p99} ms > ${p99LimitMs} ms`;
+  if (step.achievedRate < step.offeredRate * 0.95) {
+    return `only ${step.achievedRate} of ${step.offeredRate} msg/s could be offered (sends backed up)`;
+  }
+  return null;
+}
+
+function describe(step: DeliveryStep): string {
+  const { latency, counts } = step;
+  return (
+    `  ${step.achievedRate}/${step.offeredRate} msg/s, ${step.deliveriesPerSecond} deliveries/s: ` +
+    `p50 ${latency.p50} p90 ${latency.p90} p99 ${latency.p99} max ${latency.max} ms; ` +
+    `ack p50 ${step.ack.p50} p99 ${step.ack.p99} ms; ` +
+    `missing ${counts.missing}, send errors ${JSON.stringify(counts.sendErrors)}; ` +
+    `server CPU ${step.server.cpuPercent.join('/')}% (${step.serverCpuMsPerMessage} ms/msg), event-loop delay p99 ` +
+    `${step.server.eventLoopDelayP99.join('/')} max ${step.server.eventLoopDelayMax.join('/')} ms; ` +
+    `load CPU ${step.loadCpuPercent}%, machine ${step.server.machineCpuPercent}%`
+  );
+}
