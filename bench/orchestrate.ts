@@ -7,12 +7,14 @@ import { startEchoServer } from './host/echo.ts';
 import { type HostHandlers, runTask } from './host/run-task.ts';
 import {
   distributedEnv,
+  prepareScratch,
   removeScratch,
   type ScratchNames,
   type ServiceUrls,
   scratchNames,
   serviceUrls,
   unreachableServices,
+  watchServices,
   withDatabase,
 } from './host/services.ts';
 import type { Plan } from './plan.ts';
@@ -77,6 +79,7 @@ export async function measure(
       loadAverage[scenario] = load1();
       progress(`${mode} · ${scenario} (load average ${loadAverage[scenario]})`);
       const tag = `${runId}-${mode}-${scenario}`;
+      const watch = mode === 'embedded' ? null : watchServices(urls);
       try {
         const names = mode === 'embedded' ? null : scratchNames(tag);
         const outcome = await withCluster(
@@ -93,6 +96,7 @@ export async function measure(
                 handlers,
                 (line) => progress(`${mode} · ${scenario} · ${line}`),
                 cluster.crashed,
+                plan.scenarioTimeoutMs,
               );
             };
             const mongoUrl = names ? withDatabase(urls.mongoUrl, names.database) : null;
@@ -113,6 +117,12 @@ export async function measure(
       } catch (error) {
         errors.push({ scope: `${mode} · ${scenario}`, message: messageOf(error) });
         progress(`${mode} · ${scenario} FAILED: ${messageOf(error)}`);
+      }
+      const outages = (await watch?.stop()) ?? [];
+      if (outages.length > 0) {
+        const warning = `${mode} · ${scenario}: services went down during the scenario, its figures are disturbed (${outages.slice(0, 3).join('; ')})`;
+        warnings.push(warning);
+        progress(warning);
       }
     }
     results.push({
@@ -159,6 +169,7 @@ async function withCluster<T>(
   warnings: string[],
   body: (cluster: ApiCluster, handlers: HostHandlers) => Promise<T>,
 ): Promise<T> {
+  if (names) await prepareScratch(urls, names);
   const cluster = await startApiCluster({
     instances,
     env: names ? distributedEnv(urls, names) : {},
@@ -225,6 +236,7 @@ async function measureBaselines(
       },
       (line) => progress(`baselines · ${line}`),
       crashed,
+      plan.scenarioTimeoutMs,
     );
   } finally {
     await echo.stop();

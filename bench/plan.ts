@@ -6,6 +6,8 @@ import type { PersistenceParams } from './scenarios/persistence.ts';
 
 /** The scenario parameters of a run; `--quick` shrinks every one to a smoke test. */
 export interface Plan {
+  /** A scenario still running after this long fails (and the run goes on). */
+  readonly scenarioTimeoutMs: number;
   readonly delivery: DeliveryParams;
   readonly connections: ConnectionParams;
   readonly history: Omit<HistoryParams, 'mongoUrl'>;
@@ -17,6 +19,7 @@ export interface Plan {
 }
 
 const full: Plan = {
+  scenarioTimeoutMs: 600_000,
   delivery: {
     conversations: 20,
     subscribers: 10,
@@ -32,13 +35,15 @@ const full: Plan = {
     maxInFlight: 512,
   },
   connections: { levels: [1000, 5000, 10_000], groups: 100, groupSize: 10, idleSeconds: 5 },
-  history: { conversations: 200, messagesPerConversation: 60, warmRounds: 5, pageSize: 50 },
+  // Small enough for the distributed modes, whose sends on FerretDB run at tens per second.
+  history: { conversations: 40, messagesPerConversation: 55, warmRounds: 10, pageSize: 50 },
   persistence: {
     conversations: 20,
     rates: [1000, 2000, 3000],
     stepSeconds: 10,
     pollMs: 20,
-    settleTimeoutMs: 30_000,
+    settleTimeoutMs: 180_000,
+    stallTimeoutMs: 15_000,
     maxInFlight: 512,
   },
   baselines: {
@@ -54,6 +59,7 @@ const full: Plan = {
 };
 
 const quick: Plan = {
+  scenarioTimeoutMs: 120_000,
   delivery: {
     conversations: 5,
     subscribers: 5,
@@ -71,7 +77,8 @@ const quick: Plan = {
     rates: [300],
     stepSeconds: 3,
     pollMs: 20,
-    settleTimeoutMs: 20_000,
+    settleTimeoutMs: 30_000,
+    stallTimeoutMs: 10_000,
     maxInFlight: 256,
   },
   baselines: {

@@ -143,6 +143,14 @@ async function openFileLimit(): Promise<number | null> {
   }
 }
 
+// Exit (which kills the API and echo processes) rather than die with them left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping; scratch data of a distributed mode may stay behind`);
+    process.exit(130);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -28,6 +28,14 @@ export interface ServiceBaselines {
   readonly mongoInsertMany: Summary;
   readonly mongoDocsPerSecond: number;
   readonly mongoBatch: number;
+  /**
+   * The raw driver's `findOne` on the unique (conversationId, clientKey) index, as
+   * sendMessage's retry check does, and by `_id`, once the collection holds the inserted
+   * documents (`mongoDocuments`), ms.
+   */
+  readonly mongoFindByClientKey: Summary;
+  readonly mongoFindById: Summary;
+  readonly mongoDocuments: number;
 }
 
 export interface ServiceBaselineParams {
@@ -57,6 +65,9 @@ export async function measureServices(
     mongoInsertMany: mongo.insertMany,
     mongoDocsPerSecond: mongo.docsPerSecond,
     mongoBatch: params.mongoBatch,
+    mongoFindByClientKey: mongo.findByClientKey,
+    mongoFindById: mongo.findById,
+    mongoDocuments: mongo.documents,
   };
 }
 
@@ -101,8 +112,9 @@ async function measureKafka(params: ServiceBaselineParams) {
   await admin.connect();
   try {
     // As Parley's topic: replication 3 and min.insync.replicas 2, so acks=-1 waits for two.
+    // kafkajs's own waitForLeaders can fail while KRaft spreads the metadata: wait here.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic,
@@ -241,9 +253,24 @@ async function measureMongo(params: ServiceBaselineParams) {
       latency.push(performance.now() - began);
     }
     const seconds = (performance.now() - started) / 1000;
+    const lookups = Math.max(10, Math.round(params.samples / 10));
+    const byClientKey = new Samples();
+    const byId = new Samples();
+    for (let index = 0; index < lookups; index += 1) {
+      const target = 1 + ((index * 7919) % seq);
+      let began = performance.now();
+      await collection.findOne({ conversationId, clientKey: `c:bench-${target}` });
+      byClientKey.push(performance.now() - began);
+      began = performance.now();
+      await collection.findOne({ _id: `bench-${target}` });
+      byId.push(performance.now() - began);
+    }
     return {
       insertMany: latency.summary(),
       docsPerSecond: round((params.batchSamples * params.mongoBatch) / seconds, 0),
+      findByClientKey: byClientKey.summary(),
+      findById: byId.summary(),
+      documents: seq,
     };
   } finally {
     await db.dropDatabase();

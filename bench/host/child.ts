@@ -6,6 +6,20 @@ import type { ProbeReply, ProbeRequest, ServerStats } from '../protocol.ts';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 const PROBE = resolve(import.meta.dirname, 'probe.ts');
+
+/** Children still running, killed if the bench itself exits first (Ctrl-C, a crash). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const orphan of running) orphan.kill('SIGKILL');
+  });
+}
 const LOG_LINES_KEPT = 200;
 
 /** A Node child process under test, with the probe preloaded and its output kept. */
@@ -37,6 +51,7 @@ export function spawnProbed(
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${script}`);
+  killOnExit(child);
   const lines: string[] = [];
   let problemCount = 0;
   const problemSamples: string[] = [];

@@ -13,15 +13,24 @@ export type HostHandlers = {
 
 /**
  * Runs one task in a fresh load-generator worker thread; progress lines go to `progress`.
- * Rejects with the worker's error, or when `abort` rejects first (an API process died).
+ * Rejects with the worker's error, when `abort` rejects first (an API process died), or
+ * after `timeoutMs` (a hung scenario must not hang the run).
  */
 export async function runTask<K extends TaskKind>(
   spec: TaskSpec<K>,
   handlers: HostHandlers,
   progress: (line: string) => void,
   abort: Promise<never>,
+  timeoutMs: number,
 ): Promise<TaskTypes[K]['result']> {
   const worker = new Worker(WORKER, { workerData: spec });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${spec.kind} did not finish within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+  });
   const answer = async (id: number, request: HostRequest) => {
     let reply: HostMessage;
     try {
@@ -58,8 +67,9 @@ export async function runTask<K extends TaskKind>(
   });
   try {
     // The worker posts exactly the result type of its task kind.
-    return (await Promise.race([finished, abort])) as TaskTypes[K]['result'];
+    return (await Promise.race([finished, abort, timedOut])) as TaskTypes[K]['result'];
   } finally {
+    clearTimeout(timer);
     await worker.terminate();
   }
 }

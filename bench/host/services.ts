@@ -104,6 +104,57 @@ export function distributedEnv(urls: ServiceUrls, names: ScratchNames): Record<s
   };
 }
 
+/** Partitions the bench gives the message topic (the API's default KAFKA_PARTITIONS). */
+const TOPIC_PARTITIONS = 6;
+
+/**
+ * Creates the mode's topics before the API starts and waits for their leaders: the API
+ * creates missing topics itself, but a brand-new topic's metadata reaches the brokers
+ * asynchronously, and an API started into that window can fail its start-up.
+ */
+export async function prepareScratch(urls: ServiceUrls, names: ScratchNames): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'parley-bench',
+    brokers: [...urls.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const replicationFactor = Math.min(3, urls.kafkaBrokers.length);
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: [names.topic, names.deadLetterTopic].map((topic) => ({
+        topic,
+        numPartitions: topic === names.topic ? TOPIC_PARTITIONS : 1,
+        replicationFactor,
+        configEntries: [
+          { name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) },
+        ],
+      })),
+    });
+    const deadline = performance.now() + 60_000;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: [names.topic, names.deadLetterTopic] })
+        .then((metadata) =>
+          metadata.topics.every(
+            (topic) =>
+              topic.partitions.length > 0 &&
+              topic.partitions.every((partition) => partition.leader >= 0),
+          ),
+        )
+        // Unknown topic: its metadata has not reached this broker yet.
+        .catch(() => false);
+      if (ready) return;
+      if (performance.now() > deadline) throw new Error(`topic ${names.topic} has no leaders`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Removes what a distributed mode left on the services: keys, topics, consumer group and
  * database. Returns what could not be removed (leftovers are untidy, not wrong: the names
@@ -171,4 +222,33 @@ async function dropDatabase(urls: ServiceUrls, names: ScratchNames): Promise<voi
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Checks every two seconds that the services accept connections, so that a scenario
+ * disturbed by an outage (other work on the box may stop them) is flagged, not trusted.
+ * `stop()` returns the services seen down, with when.
+ */
+export function watchServices(urls: ServiceUrls, everyMs = 2_000) {
+  const started = performance.now();
+  const outages: string[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const down = await unreachableServices(urls);
+      if (down.length > 0) {
+        outages.push(
+          `${down.join(', ')} down at +${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop(): Promise<string[]> {
+      stopped = true;
+      await loop;
+      return outages;
+    },
+  };
 }

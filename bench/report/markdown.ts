@@ -14,6 +14,7 @@ const HEAP_PER_CONNECTION_TARGET_KB = 20;
 type Row = readonly (string | number)[];
 
 function table(header: Row, rows: readonly Row[]): string {
+  if (rows.length === 0) return '_Nothing measured for this table in this run._';
   const line = (cells: Row) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

@@ -19,8 +19,12 @@ export interface PersistenceParams {
   readonly stepSeconds: number;
   /** How often the store is polled; lag is measured to the poll that saw the message. */
   readonly pollMs: number;
-  /** How long the loss check waits for the last acknowledged messages to be stored. */
+  /**
+   * How long a step end and the loss check wait for acknowledged messages to be stored: at
+   * most `settleTimeoutMs`, and not more than `stallTimeoutMs` without a new one appearing.
+   */
   readonly settleTimeoutMs: number;
+  readonly stallTimeoutMs: number;
   readonly maxInFlight: number;
 }
 
@@ -98,7 +102,7 @@ export async function runPersistence(
         }
       });
       await tracker.settled(30_000);
-      const unseen = await poller.waitForAcked(params.settleTimeoutMs);
+      const unseen = await poller.waitForAcked(params.settleTimeoutMs, params.stallTimeoutMs);
       const server = await window.end();
       const counts = tracker.counts();
       const step: PersistenceStep = {
@@ -121,7 +125,7 @@ export async function runPersistence(
     }
     host.progress('loss check: reading every message back from the store');
     const started = performance.now();
-    await poller.waitForAcked(params.settleTimeoutMs);
+    await poller.waitForAcked(params.settleTimeoutMs, params.stallTimeoutMs);
     await poller.stop();
     const stored = await store.all(conversations.map((conversation) => conversation.id));
     const copies = new Map<string, number>();
@@ -210,13 +214,21 @@ class StorePoller {
     this.#running = null;
   }
 
-  /** Waits until no acknowledged message is unseen; returns how many still are at the timeout. */
-  async waitForAcked(timeoutMs: number): Promise<number> {
+  /**
+   * Waits until no acknowledged message is unseen, at most `timeoutMs` and at most `stallMs`
+   * since the last one appeared; returns how many are still unseen.
+   */
+  async waitForAcked(timeoutMs: number, stallMs: number): Promise<number> {
     const deadline = performance.now() + timeoutMs;
+    let unseenBefore = Number.POSITIVE_INFINITY;
+    let progressAt = performance.now();
     for (;;) {
       if (this.#pollFailure) throw this.#pollFailure;
       const unseen = [...this.#watched.values()].filter((w) => w.seq !== null).length;
-      if (unseen === 0 || performance.now() > deadline) return unseen;
+      const now = performance.now();
+      if (unseen < unseenBefore) progressAt = now;
+      unseenBefore = unseen;
+      if (unseen === 0 || now > deadline || now - progressAt > stallMs) return unseen;
       await delay(this.#pollMs);
     }
   }
