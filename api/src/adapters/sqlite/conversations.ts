@@ -16,6 +16,24 @@ const selectConversation = `
 
 /** Conversations and their membership; the list is ordered by (lastActivityAt, id) descending. */
 export function createConversationRepository(db: SqliteDatabase): ConversationRepository {
+  /**
+   * Touches asked for in one tick (the persistence worker sends one per conversation of a
+   * batch) are written in one transaction: alone, each would commit, and sync the WAL, on
+   * its own, blocking the event loop every time.
+   */
+  const touches = new Map<string, number>();
+  let flush: Promise<void> | null = null;
+  const writeTouches = () => {
+    flush = null;
+    const batch = [...touches];
+    touches.clear();
+    db.transaction(() => {
+      const update = db.statement(
+        'UPDATE conversations SET last_activity_at = ? WHERE id = ? AND last_activity_at < ?',
+      );
+      for (const [id, at] of batch) update.run(at, id, at);
+    });
+  };
   return {
     async create(conversation) {
       mapUniqueViolation(() =>
@@ -76,10 +94,10 @@ export function createConversationRepository(db: SqliteDatabase): ConversationRe
       return encodeCursor(conversation.lastActivityAt.getTime(), conversation.id);
     },
 
-    async touch(id, at) {
-      db.statement(
-        'UPDATE conversations SET last_activity_at = ? WHERE id = ? AND last_activity_at < ?',
-      ).run(at.getTime(), id, at.getTime());
+    touch(id, at) {
+      touches.set(id, Math.max(touches.get(id) ?? 0, at.getTime()));
+      flush ??= Promise.resolve().then(writeTouches);
+      return flush;
     },
   };
 }
