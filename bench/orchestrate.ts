@@ -32,6 +32,17 @@ export interface Measurements {
   readonly warnings: string[];
 }
 
+/**
+ * What each mode runs. Embedded has no persistence lag (a send is acknowledged once it is
+ * in SQLite). Two instances add cross-instance fan-out and a shared worker group; their
+ * connection and history costs per instance are those of one, so they are measured once.
+ */
+const SCENARIOS_BY_MODE: Readonly<Record<Mode, readonly Exclude<Scenario, 'baselines'>[]>> = {
+  embedded: ['delivery', 'connections', 'history'],
+  distributed: ['delivery', 'persistence', 'connections', 'history'],
+  'distributed-2': ['delivery', 'persistence'],
+};
+
 const load1 = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 
 /** Runs the baselines, then every selected scenario in every selected mode. */
@@ -73,9 +84,8 @@ export async function measure(
       history: null,
     };
     const result = { ...found };
-    for (const scenario of ['delivery', 'persistence', 'connections', 'history'] as const) {
+    for (const scenario of SCENARIOS_BY_MODE[mode]) {
       if (!wants(scenario)) continue;
-      if (scenario === 'persistence' && mode === 'embedded') continue; // acked = stored there
       loadAverage[scenario] = load1();
       progress(`${mode} · ${scenario} (load average ${loadAverage[scenario]})`);
       const tag = `${runId}-${mode}-${scenario}`;

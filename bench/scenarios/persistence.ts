@@ -20,8 +20,13 @@ export interface PersistenceParams {
   /** How often the store is polled; lag is measured to the poll that saw the message. */
   readonly pollMs: number;
   /**
-   * How long a step end and the loss check wait for acknowledged messages to be stored: at
-   * most `settleTimeoutMs`, and not more than `stallTimeoutMs` without a new one appearing.
+   * How long a step's end waits for its acknowledged messages to be stored (the rest count
+   * as unseen, and the step as not sustained).
+   */
+  readonly stepSettleMs: number;
+  /**
+   * How long the loss check waits for every acknowledged message: at most `settleTimeoutMs`,
+   * and not more than `stallTimeoutMs` without a new one appearing.
    */
   readonly settleTimeoutMs: number;
   readonly stallTimeoutMs: number;
@@ -102,7 +107,7 @@ export async function runPersistence(
         }
       });
       await tracker.settled(30_000);
-      const unseen = await poller.waitForAcked(params.settleTimeoutMs, params.stallTimeoutMs);
+      const unseen = await poller.waitForAcked(params.stepSettleMs, params.stallTimeoutMs);
       const server = await window.end();
       const counts = tracker.counts();
       const step: PersistenceStep = {
