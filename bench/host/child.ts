@@ -54,7 +54,8 @@ export function spawnProbed(
   killOnExit(child);
   const lines: string[] = [];
   let problemCount = 0;
-  const problemSamples: string[] = [];
+  // One sample per kind of line (digits ignored), so a warning repeated per start shows once.
+  const problemSamples = new Map<string, string>();
   const keep = (chunk: Buffer, fromStderr: boolean) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
@@ -63,7 +64,10 @@ export function spawnProbed(
       const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
       if (fromStderr || level >= 40) {
         problemCount += 1;
-        if (problemSamples.length < 5) problemSamples.push(line.slice(0, 500));
+        const kind = line.replace(/\d+/g, '#').slice(0, 120);
+        if (problemSamples.size < 5 && !problemSamples.has(kind)) {
+          problemSamples.set(kind, line.slice(0, 300));
+        }
       }
     }
   };
@@ -86,7 +90,7 @@ export function spawnProbed(
     pid,
     exited,
     logTail: () => lines.join('\n'),
-    problems: () => ({ count: problemCount, samples: [...problemSamples] }),
+    problems: () => ({ count: problemCount, samples: [...problemSamples.values()] }),
     stats(gc) {
       const id = nextId++;
       const request: ProbeRequest = { type: 'parley-bench-probe', id, gc };
