@@ -91,9 +91,26 @@ function countsOf(reportFile: string): Counts | null {
   };
   return {
     passed: count('numPassedTests'),
-    failed: count('numFailedTests'),
+    failed: count('numFailedTests') + failedOutsideTests(Reflect.get(report, 'testResults')),
     skipped: count('numPendingTests') + count('numTodoTests'),
   };
+}
+
+/** Files that failed with no failing test (a hook or the import threw): each counts as a failure. */
+function failedOutsideTests(files: unknown): number {
+  if (!Array.isArray(files)) return 0;
+  return files.filter((file: unknown) => {
+    if (typeof file !== 'object' || file === null) return false;
+    if (Reflect.get(file, 'status') !== 'failed') return false;
+    const tests: unknown = Reflect.get(file, 'assertionResults');
+    return !(
+      Array.isArray(tests) &&
+      tests.some(
+        (test: unknown) =>
+          typeof test === 'object' && test !== null && Reflect.get(test, 'status') === 'failed',
+      )
+    );
+  }).length;
 }
 
 /**
