@@ -3,6 +3,7 @@ import type { Metrics } from '../../metrics/metrics.ts';
 import type { LogRecord, MessageLogConsumer } from '../../ports/message-log.ts';
 import { sendToDeadLetters } from './dead-letters.ts';
 import { decodeRecord, PoisonRecordError } from './record-codec.ts';
+import { whileTopicPropagates } from './topics.ts';
 
 export interface KafkaMessageLogConsumerOptions {
   readonly kafka: Kafka;
@@ -61,7 +62,7 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     this.#producer = producer;
     await Promise.all([consumer.connect(), producer.connect()]);
     // A new group starts at the beginning: nothing produced before it existed is skipped.
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await whileTopicPropagates(() => consumer.subscribe({ topics: [topic], fromBeginning: true }));
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,

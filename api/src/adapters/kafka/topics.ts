@@ -41,24 +41,46 @@ export async function ensureTopics(admin: Admin, settings: TopicSettings): Promi
 async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
-      const ready = metadata.topics.every(
-        (topic) =>
-          topic.partitions.length > 0 &&
-          topic.partitions.every((partition) => partition.leader >= 0),
-      );
-      if (ready && metadata.topics.length === topics.length) return;
-    } catch (error) {
-      // Matched by type: kafkajs's error classes are not ESM named exports.
-      const unknown =
-        typeof error === 'object' &&
-        error !== null &&
-        'type' in error &&
-        error.type === 'UNKNOWN_TOPIC_OR_PARTITION';
-      if (!unknown) throw error;
-    }
+    const metadata = await whileTopicPropagates(
+      () => admin.fetchTopicMetadata({ topics: [...topics] }),
+      Math.max(0, deadline - Date.now()),
+    );
+    const ready = metadata.topics.every(
+      (topic) =>
+        topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+    );
+    if (ready && metadata.topics.length === topics.length) return;
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
     await delay(100);
   }
+}
+
+/**
+ * Runs `step`, retrying while the broker it asked does not know the topic yet. One broker
+ * knowing a new topic says nothing of the others, and a client may ask any of them (a
+ * consumer's subscribe does not retry this by itself).
+ */
+export async function whileTopicPropagates<T>(
+  step: () => Promise<T>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isUnknownTopic(error) || Date.now() > deadline) throw error;
+    }
+    await delay(100);
+  }
+}
+
+/** Matched by type: kafkajs's error classes are not ESM named exports. */
+function isUnknownTopic(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    error.type === 'UNKNOWN_TOPIC_OR_PARTITION'
+  );
 }
