@@ -22,6 +22,10 @@ export interface BenchOptions {
   /** The checkout whose API runs (default: this repository). */
   readonly apiRoot: string;
   readonly outDir: string;
+  /** `--rates`: the delivery latency rates instead of the plan's (and no throughput search). */
+  readonly rates: readonly number[] | null;
+  /** `--step-seconds`: how long each delivery rate step runs. */
+  readonly stepSeconds: number | null;
   /** Directory for V8 CPU profiles of the API processes (`--profile`), or null. */
   readonly profileDir: string | null;
   readonly help: boolean;
@@ -35,6 +39,9 @@ export const USAGE = `usage: npm run bench -- [options]
                           delivery covers scenarios 1 and 2)
   --api-root <dir>        run the API of another checkout (default: this repository)
   --out <dir>             where results go (default: bench/results)
+  --rates <r>[,<r>…]      delivery latency rates (msg/s) instead of the plan's, without the
+                          throughput search (for before/after comparisons)
+  --step-seconds <s>      length of each delivery rate step
   --profile               write V8 CPU profiles of the API processes to <out>/profiles`;
 
 /** Parses the command line; throws a readable error on a bad flag or value. */
@@ -48,6 +55,8 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
       'api-root': { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      rates: { type: 'string' },
+      'step-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -67,6 +76,16 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
     }
     return [...new Set(items)] as T[];
   };
+  const positive = (value: string, what: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0)
+      throw new Error(`${what} must be a positive number: "${value}"`);
+    return number;
+  };
+  const rates = values.rates?.split(',').map((rate) => positive(rate.trim(), '--rates')) ?? null;
+  const stepSeconds = values['step-seconds']
+    ? positive(values['step-seconds'], '--step-seconds')
+    : null;
   const outDir = resolve(values.out ?? resolve(repoRoot, 'bench', 'results'));
   return {
     quick: values.quick,
@@ -74,6 +93,8 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
     scenarios: list(values.scenario, SCENARIOS, 'scenario') ?? [...SCENARIOS],
     apiRoot: resolve(values['api-root'] ?? repoRoot),
     outDir,
+    rates,
+    stepSeconds,
     profileDir: values.profile ? resolve(outDir, 'profiles') : null,
     help: values.help,
   };

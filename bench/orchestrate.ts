@@ -203,7 +203,7 @@ async function withCluster<T>(
   } finally {
     try {
       warnings.push(...cluster.problems());
-      await cluster.stop();
+      warnings.push(...(await cluster.stop()));
     } finally {
       if (names) warnings.push(...(await removeScratch(urls, names)));
     }

@@ -27,9 +27,10 @@ const full: Plan = {
     rates: [100, 500, 1000, 2000],
     stepSeconds: 10,
     throughput: {
-      rates: [1500, 2000, 3000, 4000, 5000, 6000, 8000],
+      rates: [3000, 4000, 6000, 8000],
       stepSeconds: 6,
       p99LimitMs: 100,
+      refineSteps: 3,
     },
     drainTimeoutMs: 10_000,
     maxInFlight: 512,
@@ -67,7 +68,7 @@ const quick: Plan = {
     warmup: { rate: 100, seconds: 1 },
     rates: [200],
     stepSeconds: 2,
-    throughput: { rates: [400], stepSeconds: 2, p99LimitMs: 100 },
+    throughput: { rates: [400], stepSeconds: 2, p99LimitMs: 100, refineSteps: 1 },
     drainTimeoutMs: 5_000,
     maxInFlight: 256,
   },
@@ -95,7 +96,20 @@ const quick: Plan = {
   },
 };
 
-/** The plan for a quick (smoke) or full run. */
-export function planFor(isQuick: boolean): Plan {
-  return isQuick ? quick : full;
+/** What the command line may change in a plan. */
+export interface PlanOverrides {
+  readonly rates: readonly number[] | null;
+  readonly stepSeconds: number | null;
+}
+
+/** The plan for a quick (smoke) or full run, with the command line's overrides. */
+export function planFor(isQuick: boolean, overrides: PlanOverrides): Plan {
+  const plan = isQuick ? quick : full;
+  const { rates, stepSeconds } = overrides;
+  const delivery = {
+    ...plan.delivery,
+    ...(rates ? { rates, throughput: null } : {}),
+    ...(stepSeconds ? { stepSeconds } : {}),
+  };
+  return { ...plan, delivery };
 }

@@ -31,7 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const plan = planFor(options.quick);
+  const plan = planFor(options.quick, options);
   const needed = options.quick ? 4_000 : FILE_DESCRIPTORS_NEEDED;
   const limit = await openFileLimit();
   if (limit !== null && limit < needed && options.scenarios.includes('connections')) {
@@ -58,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     machine: machine(loadAverageStart),
     git: gitState(options.apiRoot),
     apiRoot: options.apiRoot,
+    plan,
     ...measured,
   };
 

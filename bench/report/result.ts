@@ -1,5 +1,6 @@
 import type { BaselineResult } from '../baselines/index.ts';
 import type { Mode, Scenario } from '../cli.ts';
+import type { Plan } from '../plan.ts';
 import type { ConnectionResult } from '../scenarios/connections.ts';
 import type { DeliveryResult } from '../scenarios/delivery.ts';
 import type { HistoryResult } from '../scenarios/history.ts';
@@ -45,6 +46,8 @@ export interface RunResult {
   readonly machine: Machine;
   readonly git: { readonly commit: string; readonly dirty: boolean };
   readonly apiRoot: string;
+  /** The parameters every scenario ran with. */
+  readonly plan: Plan;
   readonly baselines: BaselineResult | null;
   readonly modes: readonly ModeResult[];
   readonly skipped: readonly { readonly mode: Mode; readonly reason: string }[];

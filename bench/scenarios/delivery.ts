@@ -18,13 +18,19 @@ export interface DeliveryParams {
   readonly rates: readonly number[];
   readonly stepSeconds: number;
   /** Null: skip scenario 2. */
-  readonly throughput: {
-    readonly rates: readonly number[];
-    readonly stepSeconds: number;
-    readonly p99LimitMs: number;
-  } | null;
+  readonly throughput: ThroughputParams | null;
   readonly drainTimeoutMs: number;
   readonly maxInFlight: number;
+}
+
+/** Scenario 2: raise the rate until p99 passes the limit or errors appear. */
+export interface ThroughputParams {
+  /** Rates tried upward, above the highest latency step that passed. */
+  readonly rates: readonly number[];
+  readonly stepSeconds: number;
+  readonly p99LimitMs: number;
+  /** Steps halving the gap between the best passing and the lowest failing rate. */
+  readonly refineSteps: number;
 }
 
 /** One rate step. */
@@ -54,6 +60,8 @@ export interface DeliveryResult {
   readonly sockets: number;
   readonly setupSeconds: number;
   readonly steps: readonly DeliveryStep[];
+  /** Latency rates not run because the server already fell far behind at a lower one. */
+  readonly skippedRates: readonly number[];
   /** Scenario 2: the highest step that passed, and why the next one did not. */
   readonly throughput: {
     readonly best: {
@@ -114,42 +122,41 @@ export async function runDelivery(
     await step('latency', params.warmup.rate, params.warmup.seconds);
 
     const steps: DeliveryStep[] = [];
+    const skippedRates: number[] = [];
     for (const [index, rate] of params.rates.entries()) {
+      const saturated = steps.find((earlier) => earlier.achievedRate < earlier.offeredRate / 2);
+      if (saturated) {
+        // Far past what the server can take: a higher rate only measures a longer queue.
+        skippedRates.push(rate);
+        continue;
+      }
       host.progress(`latency step ${index + 1}/${params.rates.length}: ${rate} msg/s`);
       const result = await step('latency', rate, params.stepSeconds);
       steps.push(result);
       host.progress(describe(result));
     }
-
-    let throughput: DeliveryResult['throughput'] = null;
-    if (params.throughput) {
-      const limits = params.throughput;
-      let best: NonNullable<DeliveryResult['throughput']>['best'] = null;
-      let stoppedBy = `reached the last step (${limits.rates.at(-1)} msg/s) within limits`;
-      for (const [index, rate] of limits.rates.entries()) {
-        host.progress(`throughput step ${index + 1}/${limits.rates.length}: ${rate} msg/s`);
-        const result = await step('throughput', rate, limits.stepSeconds);
-        steps.push(result);
-        host.progress(describe(result));
-        const failure = stepFailure(result, limits.p99LimitMs);
-        if (failure) {
-          stoppedBy = `${rate} msg/s: ${failure}`;
-          break;
-        }
-        best = {
-          messagesPerSecond: result.achievedRate,
-          deliveriesPerSecond: result.deliveriesPerSecond,
-          p99: result.latency.p99,
-        };
-      }
-      throughput = { best, stoppedBy };
+    if (skippedRates.length > 0) {
+      host.progress(
+        `skipped ${skippedRates.join(', ')} msg/s: the server fell far behind below them`,
+      );
     }
+
+    const throughput = params.throughput
+      ? await searchThroughput(params.throughput, steps, async (rate) => {
+          host.progress(`throughput step: ${rate} msg/s`);
+          const result = await step('throughput', rate, params.throughput?.stepSeconds ?? 1);
+          steps.push(result);
+          host.progress(describe(result));
+          return result;
+        })
+      : null;
     return {
       conversations: conversations.length,
       subscribers: params.subscribers,
       sockets: subscribers.count,
       setupSeconds,
       steps,
+      skippedRates,
       throughput,
       subscriptionErrors: subscribers.errors,
       errorSamples: subscribers.errorSamples,
@@ -201,6 +208,60 @@ async function measureStep(
     settled,
     server,
     loadCpuPercent,
+  };
+}
+
+/**
+ * The highest sustained rate: the best passing latency step, then `rates` upward from it
+ * until one fails, then a few steps halving the gap between the best pass and the lowest
+ * failure (which may be a latency step already).
+ */
+async function searchThroughput(
+  limits: ThroughputParams,
+  latencySteps: readonly DeliveryStep[],
+  measure: (rate: number) => Promise<DeliveryStep>,
+): Promise<NonNullable<DeliveryResult['throughput']>> {
+  const found: { best: DeliveryStep | null; failed: { rate: number; reason: string } | null } = {
+    best: null,
+    failed: null,
+  };
+  const record = (step: DeliveryStep) => {
+    const reason = stepFailure(step, limits.p99LimitMs);
+    if (reason === null) {
+      if (!found.best || step.offeredRate > found.best.offeredRate) found.best = step;
+    } else if (!found.failed || step.offeredRate < found.failed.rate) {
+      found.failed = { rate: step.offeredRate, reason };
+    }
+  };
+  for (const step of latencySteps) record(step);
+  if (found.failed === null) {
+    const from = found.best?.offeredRate ?? 0;
+    for (const rate of limits.rates.filter((candidate) => candidate > from)) {
+      record(await measure(rate));
+      if (found.failed) break;
+    }
+  }
+  for (let refine = 0; refine < limits.refineSteps; refine += 1) {
+    const low = found.best?.offeredRate ?? 0;
+    const high = found.failed?.rate;
+    if (high === undefined || high - low <= Math.max(25, high * 0.1)) break;
+    // Rounded to 25 msg/s so that steps read as the rates they are.
+    const middle = Math.max(25, Math.round((low + high) / 2 / 25) * 25);
+    if (middle <= low || middle >= high) break;
+    record(await measure(middle));
+  }
+  const { best, failed } = found;
+  return {
+    best: best
+      ? {
+          messagesPerSecond: best.achievedRate,
+          deliveriesPerSecond: best.deliveriesPerSecond,
+          p99: best.latency.p99,
+        }
+      : null,
+    stoppedBy: failed
+      ? `${failed.rate} msg/s: ${failed.reason}`
+      : `reached the last step (${limits.rates.at(-1)} msg/s) within limits`,
   };
 }
 
