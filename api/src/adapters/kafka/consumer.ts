@@ -1,4 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import type { Metrics } from '../../metrics/metrics.ts';
 import type { LogRecord, MessageLogConsumer } from '../../ports/message-log.ts';
 import { sendToDeadLetters } from './dead-letters.ts';
@@ -12,6 +19,8 @@ export interface KafkaMessageLogConsumerOptions {
   readonly groupId: string;
   /** Default 30 s: how long a silent member keeps its partitions. */
   readonly sessionTimeoutMs?: number;
+  /** A write taking longer counts as failed and is retried (default 60 s; it is idempotent). */
+  readonly handlerTimeoutMs?: number;
   /** First delay after a failed write, doubled per attempt up to `retryMaxMs`. */
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
@@ -58,7 +67,11 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     });
     this.#consumer = consumer;
     this.#stopping = false;
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     this.#producer = producer;
     await Promise.all([consumer.connect(), producer.connect()]);
     // A new group starts at the beginning: nothing produced before it existed is skipped.
@@ -96,21 +109,28 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
 
     let attempt = 0;
     let resume: (() => void) | null = null;
-    for (;;) {
-      if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
-      try {
-        if (records.length > 0) await handler(records);
-        break;
-      } catch (error) {
-        attempt += 1;
-        this.#options.onError?.(error, `persisting a batch failed (attempt ${attempt}); retrying`);
-        // No further fetches for this partition while the store is failing.
-        resume ??= payload.pause();
-        await this.#sleep(this.#backoff(attempt));
-        await payload.heartbeat();
+    try {
+      for (;;) {
+        if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+        try {
+          if (records.length > 0) await this.#withTimeout(handler(records));
+          break;
+        } catch (error) {
+          attempt += 1;
+          this.#options.onError?.(
+            error,
+            `persisting a batch failed (attempt ${attempt}); retrying`,
+          );
+          // No further fetches for this partition while the store is failing.
+          resume ??= payload.pause();
+          await this.#backOff(this.#backoff(attempt), payload);
+        }
       }
+    } finally {
+      // Also after a rebalance cut the retries short: a partition left paused would never
+      // be fetched again; unresolved, its batch is fetched anew by whoever owns it now.
+      resume?.();
     }
-    resume?.();
     payload.resolveOffset(last.offset);
     await payload.commitOffsetsIfNecessary();
     await payload.heartbeat();
@@ -146,6 +166,29 @@ export class KafkaMessageLogConsumer implements MessageLogConsumer {
     const initial = this.#options.retryInitialMs ?? 200;
     const max = this.#options.retryMaxMs ?? 5_000;
     return Math.min(max, initial * 2 ** (attempt - 1));
+  }
+
+  /** Rejects when `work` takes longer than the handler timeout (it may still finish). */
+  async #withTimeout(work: Promise<void>): Promise<void> {
+    const ms = this.#options.handlerTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`batch write took over ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits `ms`, heartbeating at least every second so the group keeps this member. */
+  async #backOff(ms: number, payload: EachBatchPayload): Promise<void> {
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0 && !this.#stopping; left = until - Date.now()) {
+      await this.#sleep(Math.min(left, 1_000));
+      await payload.heartbeat();
+    }
   }
 
   /** A delay that `stop()` cuts short. */

@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type IHeaders, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 
 /** Header names on dead-letter records. */
 export const DEAD_LETTER_HEADERS = {
@@ -60,7 +60,11 @@ export interface ReplayOptions {
 export async function replayDeadLetters(options: ReplayOptions): Promise<number> {
   const { kafka, deadLetterTopic, targetTopic } = options;
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500 });
   await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
   try {

@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import type { Metrics } from '../../metrics/metrics.ts';
 import type { RedisOutbox } from '../redis/outbox.ts';
 import { BatchingProducer } from './batching-producer.ts';
@@ -55,6 +56,7 @@ export async function openKafkaLog(
     await admin.disconnect();
   }
   const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

@@ -89,21 +89,30 @@ export function createMessageRepository(models: Models): MessageRepository {
 /**
  * One unordered bulk insert through the driver (no per-document casting). Every document
  * is attempted; duplicate-key failures mean "already stored" (a replay) and are counted.
+ * Every document must come back inserted or duplicate: FerretDB 1.24 was seen to answer
+ * n=0 without an error right after a restart, and a short count must not pass as stored.
  */
 async function insertIgnoringDuplicates(
   collection: ReturnType<typeof rawCollection<MessageDoc>>,
   docs: MessageDoc[],
 ): Promise<InsertManyResult> {
+  let result: InsertManyResult;
   try {
-    const result = await collection.insertMany(docs, { ordered: false });
-    return { inserted: result.insertedCount, duplicates: 0 };
+    const reply = await collection.insertMany(docs, { ordered: false });
+    result = { inserted: reply.insertedCount, duplicates: 0 };
   } catch (error) {
     if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     const others = writeErrors.filter((writeError) => writeError.code !== DUPLICATE_KEY);
     if (others.length > 0) throw error;
-    return { inserted: error.insertedCount, duplicates: writeErrors.length };
+    result = { inserted: error.insertedCount, duplicates: writeErrors.length };
   }
+  if (result.inserted + result.duplicates !== docs.length) {
+    throw new Error(
+      `the store accounted for ${result.inserted} inserted and ${result.duplicates} duplicate of ${docs.length} messages`,
+    );
+  }
+  return result;
 }
 
 function toDoc(message: Message): MessageDoc {

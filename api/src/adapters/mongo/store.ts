@@ -12,6 +12,8 @@ import { createUserRepository } from './users.ts';
 export interface MongoStoreOptions {
   /** How long an operation waits for a reachable server before failing (default 3 s). */
   readonly serverSelectionTimeoutMs?: number;
+  /** How long one operation may wait for its reply before it fails (default 15 s). */
+  readonly socketTimeoutMs?: number;
 }
 
 /** The MongoDB store, plus the seq ceilings the Redis allocator leases from. */
@@ -31,6 +33,16 @@ export async function openMongoStore(
 ): Promise<MongoStore> {
   const connection = createConnection(url, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 3_000,
+    // Polling hello every second: after FerretDB restarted, the streaming monitor was seen
+    // to stay on the dead connection, failing every operation until the process restarted.
+    serverMonitoringMode: 'poll',
+    heartbeatFrequencyMS: 1_000,
+    // An operation a restarting FerretDB never answers fails instead of hanging its caller
+    // (the persistence worker would otherwise wait on that partition forever).
+    socketTimeoutMS: options.socketTimeoutMs ?? 15_000,
+    // The default (30 s) also bounds a heartbeat; one stuck on a FerretDB that was stopping
+    // left an API failing every operation long after FerretDB was back.
+    connectTimeoutMS: 5_000,
     autoIndex: false,
     autoCreate: false,
     bufferCommands: false,
