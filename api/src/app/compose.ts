@@ -17,6 +17,7 @@ import { StoreFloorLeases } from '../adapters/redis/seq-floor-leases.ts';
 import { openSqliteStore } from '../adapters/sqlite/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import { createIdGenerator } from '../adapters/system/ids.ts';
+import { instrumentBus, instrumentPresence } from '../metrics/instrument.ts';
 import { createMetrics, type MetricsRegistry } from '../metrics/metrics.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Adapters } from '../ports/index.ts';
@@ -105,7 +106,7 @@ export async function composeAdapters(
 
   return {
     store,
-    bus: redis?.bus ?? createMemoryEventBus(),
+    bus: instrumentBus(redis?.bus ?? createMemoryEventBus(), metrics),
     cache: redis?.cache ?? createMemoryMessageCache(),
     seq:
       redis?.seq ??
@@ -115,7 +116,7 @@ export async function composeAdapters(
     log,
     logConsumer,
     limiter: redis?.limiter ?? createMemoryRateLimiter({ clock }),
-    presence: redis?.presence ?? createMemoryPresenceStore(),
+    presence: instrumentPresence(redis?.presence ?? createMemoryPresenceStore(), metrics),
     clientIds: redis?.clientIds ?? createMemoryClientIdRegistry({ clock }),
     assistantModel: config.gemini.apiKey
       ? createGeminiModel({ ...config.gemini, apiKey: config.gemini.apiKey })

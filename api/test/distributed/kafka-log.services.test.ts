@@ -244,6 +244,11 @@ describe.runIf(servicesAvailable('kafka', 'redis'))('Kafka message log', () => {
     await changed.until(() => records.every((record) => seen.has(record.message.id)));
     expect(new Set(seen.keys())).toEqual(new Set(records.map((record) => record.message.id)));
     await consumer.stop();
+    // Observed after each committed batch; the consumer has stopped, so all are in.
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('parley_outbox_appends_total 20');
+    expect(text).toMatch(/parley_persistence_batch_size_count [1-9]/);
+    expect(text).toMatch(/parley_persistence_lag_seconds_count [1-9]/);
     await log.close();
     await producer.disconnect();
   });
