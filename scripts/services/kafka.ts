@@ -167,9 +167,10 @@ function writeLog4jConfig(config: ServicesConfig): void {
 
 function javaBaseArgs(config: ServicesConfig): string[] {
   const kafkaDir = servicePaths(config).kafka;
+  // Small, but not smaller: at 256 MB a broker was seen to die of OutOfMemoryError at start-up.
   return [
-    '-Xms128m',
-    '-Xmx256m',
+    '-Xms256m',
+    '-Xmx512m',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-Dlog4j.configuration=file:${join(kafkaDir, 'log4j.properties')}`,
