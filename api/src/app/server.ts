@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useMetricsEndpoint } from '../metrics/plugin.ts';
 import { isExpectedError, maskDomainErrors } from '../schema/errors.ts';
 import { schema } from '../schema/index.ts';
 import { type Composition, type CompositionOptions, compose } from './compose.ts';
@@ -67,6 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         webDistDir,
         ready: () => adapters.store.ping(),
       }),
+      useMetricsEndpoint(core.metrics.registry),
       useRequestSizeLimit(config.limits.requestMaxBytes),
       ...documentLimitPlugins(config.limits),
       refreshCookies.plugin,

@@ -29,6 +29,14 @@ describe('server', () => {
     expect(await graphiql.text()).toContain('GraphiQL');
   });
 
+  it('serves Prometheus metrics at /metrics', async () => {
+    server = await startTestServer({ env: { WEB_DIST_DIR: '/nonexistent' } });
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toMatch(/^# HELP parley_/m);
+  });
+
   it('serves subscriptions over server-sent events too', async () => {
     server = await startTestServer();
     const ann = await signUp(server, 'Ann');

@@ -11,7 +11,7 @@ import {
 import { KafkaMessageLog } from '../../src/adapters/kafka/message-log.ts';
 import { OutboxDrainer } from '../../src/adapters/kafka/outbox-drainer.ts';
 import { encodeRecord } from '../../src/adapters/kafka/record-codec.ts';
-import { ensureTopics } from '../../src/adapters/kafka/topics.ts';
+import { ensureTopics, whileTopicPropagates } from '../../src/adapters/kafka/topics.ts';
 import { RedisOutbox } from '../../src/adapters/redis/outbox.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import type { LogRecord } from '../../src/ports/message-log.ts';
@@ -118,14 +118,19 @@ describe.runIf(servicesAvailable('kafka', 'redis'))('Kafka message log', () => {
       topics.push(topic, deadLetterTopic);
       await ensureTopics(admin, { topic, deadLetterTopic, partitions: 6 });
       await ensureTopics(admin, { topic, deadLetterTopic, partitions: 6 });
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      // Brokers learn of a new topic one by one; the admin may ask one that has not yet.
+      const metadata = await whileTopicPropagates(() =>
+        admin.fetchTopicMetadata({ topics: [topic] }),
+      );
       const partitions = metadata.topics[0]?.partitions ?? [];
       expect(partitions).toHaveLength(6);
       for (const partition of partitions) expect(partition.replicas).toHaveLength(3);
-      const configs = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: 2, name: topic, configNames: ['min.insync.replicas'] }],
-      });
+      const configs = await whileTopicPropagates(() =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: 2, name: topic, configNames: ['min.insync.replicas'] }],
+        }),
+      );
       expect(configs.resources[0]?.configEntries[0]?.configValue).toBe('2');
     } finally {
       await admin.disconnect();
