@@ -101,6 +101,16 @@ export class DeliveryTracker {
     });
   }
 
+  /** Resolves once no send is in flight, or false after `timeoutMs`. */
+  async quiet(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#inFlight > 0) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  }
+
   #check(): void {
     this.#settled?.();
   }

@@ -21,10 +21,12 @@ function table(header: Row, rows: readonly Row[]): string {
 
 const ms = (value: number) =>
   value >= 100 ? value.toFixed(0) : value.toFixed(value >= 10 ? 1 : 2);
-const ratio = (parley: number, baseline: number) =>
-  baseline > 0 && parley > 0
-    ? `${(parley / baseline).toFixed(parley / baseline >= 10 ? 0 : 1)}×`
-    : 'n/a';
+/** Parley ÷ baseline, to two significant digits (0.027×, 1.4×, 190×). */
+const ratio = (parley: number, baseline: number) => {
+  if (!(baseline > 0 && parley > 0)) return 'n/a';
+  const value = parley / baseline;
+  return `${value >= 100 ? value.toFixed(0) : Number(value.toPrecision(2)).toString()}×`;
+};
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const errorsOf = (errors: Readonly<Record<string, number>>) => {
   const entries = Object.entries(errors);
@@ -243,6 +245,7 @@ function deliverySection(mode: ModeResult): string {
     step.server.eventLoopDelayP99.join(' / '),
     step.loadCpuPercent,
     step.server.machineCpuPercent ?? 'n/a',
+    step.backlogSeconds,
   ]);
   const throughput = delivery.throughput;
   const summary = throughput
@@ -268,13 +271,19 @@ function deliverySection(mode: ModeResult): string {
         'missing',
         'send errors',
         'server CPU %',
+        'server CPU ms/msg',
         'server loop delay p99 ms',
         'load CPU %',
+        'machine CPU %',
+        'backlog s',
       ],
       rows,
     ),
     '',
     summary,
+    delivery.skippedRates.length > 0
+      ? `Not run: ${delivery.skippedRates.join(', ')} msg/s (the server had already fallen far behind at a lower rate).`
+      : '',
     delivery.subscriptionErrors > 0
       ? `Subscription errors: ${delivery.subscriptionErrors} (${delivery.errorSamples.join('; ')})`
       : '',

@@ -47,6 +47,8 @@ export interface DeliveryStep {
   readonly deliveriesPerSecond: number;
   /** API CPU time per acknowledged message (all its deliveries included), ms. */
   readonly serverCpuMsPerMessage: number;
+  /** Time after the drain timeout until the last send of the step was answered. */
+  readonly backlogSeconds: number;
   readonly newSubscriptionErrors: number;
   /** Every acked message reached every subscriber before the drain timeout. */
   readonly settled: boolean;
@@ -74,6 +76,9 @@ export interface DeliveryResult {
   readonly subscriptionErrors: number;
   readonly errorSamples: readonly string[];
 }
+
+/** How long a step may take to work off its backlog before the next step starts anyway. */
+const QUIESCE_TIMEOUT_MS = 120_000;
 
 /** Runs scenarios 1 and 2 against the API instances (sends go to the first one). */
 export async function runDelivery(
@@ -194,16 +199,23 @@ async function measureStep(
   const loadCpuPercent = loadCpu();
   const server = await window.end();
   const counts = tracker.counts();
+  const latency = tracker.latency();
+  const ack = tracker.ackLatency();
+  // Sends still queued in the server would load the next step: let them finish first.
+  const drainStarted = performance.now();
+  await tracker.quiet(QUIESCE_TIMEOUT_MS);
+  const backlogSeconds = round((performance.now() - drainStarted) / 1000, 1);
   return {
     phase,
     offeredRate: rate,
     achievedRate: round(run.started / Math.max(run.seconds, 1e-3), 1),
     seconds: round(run.seconds, 2),
     counts,
-    latency: tracker.latency(),
-    ack: tracker.ackLatency(),
+    latency,
+    ack,
     deliveriesPerSecond: round(counts.deliveries / Math.max(run.seconds, 1e-3), 0),
     serverCpuMsPerMessage: round(server.cpuMs / Math.max(counts.acked, 1), 3),
+    backlogSeconds,
     newSubscriptionErrors: context.errorsSoFar() - errorsBefore,
     settled,
     server,
@@ -287,6 +299,7 @@ function describe(step: DeliveryStep): string {
     `missing ${counts.missing}, send errors ${JSON.stringify(counts.sendErrors)}; ` +
     `server CPU ${step.server.cpuPercent.join('/')}% (${step.serverCpuMsPerMessage} ms/msg), event-loop delay p99 ` +
     `${step.server.eventLoopDelayP99.join('/')} max ${step.server.eventLoopDelayMax.join('/')} ms; ` +
-    `load CPU ${step.loadCpuPercent}%, machine ${step.server.machineCpuPercent}%`
+    `load CPU ${step.loadCpuPercent}%, machine ${step.server.machineCpuPercent}%` +
+    (step.backlogSeconds > 0.1 ? `; backlog worked off in ${step.backlogSeconds}s` : '')
   );
 }
