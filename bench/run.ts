@@ -4,6 +4,7 @@
  * bench/results/. Exits non-zero when the harness failed, never because figures are slow.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
@@ -127,8 +128,12 @@ function gitState(cwd: string): RunResult['git'] {
       dirty: git('status', '--porcelain', 'api').length > 0,
     };
   } catch {
-    // Not a git checkout (e.g. an exported tree passed as --api-root).
-    return { commit: 'unknown', dirty: false };
+    // Not a git checkout: an exported tree (`--api-root`) may name its commit in .git-commit.
+    try {
+      return { commit: readFileSync(join(cwd, '.git-commit'), 'utf8').trim(), dirty: false };
+    } catch {
+      return { commit: 'unknown', dirty: false };
+    }
   }
 }
 
